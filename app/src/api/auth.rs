@@ -1,0 +1,60 @@
+//! Signing in and out, and who is signed in.
+
+use crate::domain::{Plan, Role};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in administrator as the interface shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminView {
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub company_name: String,
+    pub plan: Plan,
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::backend::auth::Actor> for AdminView {
+    fn from(a: crate::backend::auth::Actor) -> Self {
+        Self {
+            email: a.email,
+            display_name: a.display_name,
+            role: a.role,
+            company_name: a.company_name,
+            plan: a.plan,
+        }
+    }
+}
+
+/// Signs in and returns the page to go to next. Needs no session: this is how one gets one.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<String, AppError> {
+    use super::guard;
+    let state = guard::state()?;
+    let session = guard::session().await?;
+    let client = guard::client_ip().await;
+    crate::backend::auth::sign_in(&state, &session, &email, &password, client).await?;
+    Ok(crate::domain::NextPath::or_home(next.as_deref()))
+}
+
+/// Ends the session on the server. Signing out without a session is refused like any call.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use super::guard;
+    guard::require(crate::domain::Permission::EnterConsole).await?;
+    let session = guard::session().await?;
+    crate::backend::auth::sign_out(&session).await
+}
+
+/// The signed-in administrator.
+#[server(endpoint = "current_admin")]
+pub async fn current_admin() -> Result<AdminView, AppError> {
+    let actor = super::guard::require(crate::domain::Permission::EnterConsole).await?;
+    Ok(actor.into())
+}

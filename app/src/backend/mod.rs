@@ -1,0 +1,13 @@
+//! Server-only code: storage, password hashing, sessions, sign-in limits. Compiled only with the
+//! `ssr` feature, so nothing here reaches the browser bundle.
+
+pub mod accounts;
+pub mod auth;
+pub mod db;
+pub mod entities;
+pub mod passwords;
+pub mod rate_limit;
+pub mod sessions;
+pub mod state;
+
+pub use state::AppState;

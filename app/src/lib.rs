@@ -1,0 +1,11 @@
+//! The mail-security console: the pure domain, the server functions, the server-side backend
+//! and the user interface, shared by the server binary (`ssr`) and the browser bundle (`hydrate`).
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod domain;
+pub mod error;
+pub mod ui;
+
+pub use error::AppError;

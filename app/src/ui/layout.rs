@@ -1,0 +1,151 @@
+//! The admin shell: header (company, signed-in admin, sign-out), and the left menu drawn from the
+//! one menu table. On a narrow screen the menu hides behind a menu button.
+
+use leptos::ev;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_location;
+
+use super::nav::{hard_navigate, login_path};
+use crate::api::auth::{AdminView, SignOut, current_admin};
+use crate::domain::menu::{GROUPS, MenuGroup, visible_entries};
+use crate::error::AppError;
+
+/// The signed-in admin, loaded once per page by the shell and shared with the pages.
+pub type AdminResource = Resource<Result<AdminView, AppError>>;
+
+#[component]
+pub fn AdminShell() -> impl IntoView {
+    let me: AdminResource = Resource::new_blocking(|| (), |_| current_admin());
+    provide_context(me);
+    let location = use_location();
+
+    // A session that ended while the page was open: back to sign-in, then back here.
+    Effect::new(move || {
+        if let Some(Err(AppError::Unauthenticated)) = me.get() {
+            hard_navigate(&login_path(&location.pathname.get_untracked()));
+        }
+    });
+
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(admin) => view! { <ShellFrame admin /> }.into_any(),
+                    Err(AppError::Unauthenticated) => view! {
+                        <main class="signed-out">
+                            <h1>"Your session has ended"</h1>
+                            <p><a href=login_path(&location.pathname.get_untracked())>"Sign in again"</a></p>
+                        </main>
+                    }
+                    .into_any(),
+                    Err(e) => view! {
+                        <main class="signed-out">
+                            <h1>"The console could not be loaded"</h1>
+                            <p role="alert">{e.to_string()}</p>
+                        </main>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ShellFrame(admin: AdminView) -> impl IntoView {
+    let menu_open = RwSignal::new(false);
+    let location = use_location();
+
+    // Close the mobile menu on navigation and on Escape.
+    Effect::new(move || {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let keys = window_event_listener(ev::keydown, move |e| {
+        if e.key() == "Escape" {
+            menu_open.set(false);
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move || {
+        if sign_out.value().get().is_some() {
+            hard_navigate(&login_path(&location.pathname.get_untracked()));
+        }
+    });
+
+    let role = admin.role;
+    let groups = GROUPS
+        .into_iter()
+        .filter_map(|group| {
+            let entries: Vec<_> = visible_entries(role)
+                .into_iter()
+                .filter(|e| e.group == group)
+                .collect();
+            if entries.is_empty() {
+                return None;
+            }
+            let links = entries
+                .into_iter()
+                .map(|e| {
+                    let path = e.path;
+                    let current = move || (location.pathname.get() == path).then_some("page");
+                    view! {
+                        <li>
+                            <a href=path aria-current=current>{e.label}</a>
+                        </li>
+                    }
+                })
+                .collect_view();
+            Some(if group == MenuGroup::None {
+                view! { <ul class="menu-top">{links}</ul> }.into_any()
+            } else {
+                view! {
+                    <details class="menu-group" open>
+                        <summary>{group.label()}</summary>
+                        <ul>{links}</ul>
+                    </details>
+                }
+                .into_any()
+            })
+        })
+        .collect_view();
+
+    view! {
+        <div class="admin" class:menu-open=move || menu_open.get()>
+            <header class="topbar">
+                <button
+                    type="button"
+                    class="menu-button"
+                    aria-controls="admin-menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|o| *o = !*o)
+                >
+                    <span aria-hidden="true">"☰"</span>
+                    <span class="visually-hidden">"Menu"</span>
+                </button>
+                <a class="brand" href="/">{admin.company_name.clone()}</a>
+                <div class="whoami">
+                    <span class="admin-name">{admin.display_name.clone()}</span>
+                    <span class="admin-role">{admin.role.label()}</span>
+                    <ActionForm action=sign_out attr:class="sign-out">
+                        <button type="submit">"Sign out"</button>
+                    </ActionForm>
+                </div>
+            </header>
+            <div
+                class="menu-backdrop"
+                aria-hidden="true"
+                on:click=move |_| menu_open.set(false)
+            ></div>
+            <nav id="admin-menu" class="sidebar" aria-label="Admin menu">
+                {groups}
+            </nav>
+            <main class="content">
+                <Outlet />
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,81 @@
+//! The sign-in page.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::nav::hard_navigate;
+use crate::api::auth::SignIn;
+use crate::error::AppError;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    let sign_in = ServerAction::<SignIn>::new();
+    let result = sign_in.value();
+
+    Effect::new(move || {
+        if let Some(Ok(path)) = result.get() {
+            hard_navigate(&path);
+        }
+    });
+
+    let error = move || result.get().and_then(|r| r.err());
+    let field_error = move |field: &'static str| move || error().and_then(|e| e.for_field(field));
+    let general_error = move || {
+        error().and_then(|e| match e {
+            AppError::Validation { .. } => None,
+            AppError::RateLimited { retry_after_secs } => Some(format!(
+                "Too many failed sign-ins. Please try again later (in about {} minute{}).",
+                retry_after_secs.div_ceil(60),
+                if retry_after_secs.div_ceil(60) == 1 {
+                    ""
+                } else {
+                    "s"
+                }
+            )),
+            other => Some(other.to_string()),
+        })
+    };
+
+    view! {
+        <Title text="Sign in" />
+        <main class="login">
+            <div class="login-card">
+                <h1>"Sign in to the admin console"</h1>
+                <ActionForm action=sign_in>
+                    <input type="hidden" name="next" value=next />
+                    <div class="field">
+                        <label for="email">"Email"</label>
+                        <input
+                            id="email"
+                            name="email"
+                            type="email"
+                            autocomplete="username"
+                            required
+                            aria-describedby="email-error"
+                        />
+                        <p id="email-error" class="field-error">{field_error("email")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="password">"Password"</label>
+                        <input
+                            id="password"
+                            name="password"
+                            type="password"
+                            autocomplete="current-password"
+                            required
+                            aria-describedby="password-error"
+                        />
+                        <p id="password-error" class="field-error">{field_error("password")}</p>
+                    </div>
+                    <p class="form-error" role="alert">{general_error}</p>
+                    <button type="submit" class="primary" disabled=move || sign_in.pending().get()>
+                        {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                </ActionForm>
+            </div>
+        </main>
+    }
+}

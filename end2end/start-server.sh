@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Starts the release server for the browser tests on a fresh SQLite database with one account
+# per role (all with $E2E_PASSWORD) in a Standard-plan company, and a Free-plan company.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+bin="$root/target/release/server"
+port="${E2E_PORT:-3100}"
+password="${E2E_PASSWORD:-end to end test password}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+export DATABASE_URL="sqlite://$work/console.db?mode=rwc"
+export BIND_ADDR="127.0.0.1:$port"
+export SESSION_COOKIE_SECURE=false
+export SEED_DEMO=false
+export LEPTOS_SITE_ROOT="$root/target/site"
+export LEPTOS_ENV=PROD
+export RUST_LOG="${RUST_LOG:-warn}"
+export ACCOUNT_PASSWORD="$password"
+
+"$bin" company create --name "Acme" --domain acme.example --plan standard
+"$bin" company create --name "Freebie" --domain free.example --plan free
+for role in super_admin security_admin mail_admin auditor member; do
+  "$bin" user create --company acme.example --email "${role//_/-}@acme.example" \
+    --name "Acme ${role//_/ }" --role "$role"
+done
+"$bin" user create --company free.example --email super-admin@free.example \
+  --name "Free admin" --role super_admin
+unset ACCOUNT_PASSWORD
+
+"$bin" serve &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+wait $pid

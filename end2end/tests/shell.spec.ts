@@ -1,0 +1,130 @@
+import { test, expect, signIn, hydrated, openMenu, isPhone, PASSWORD, emailOf } from './fixtures';
+
+test('an admin signs in, sees the shell, stays signed in across a reload, and signs out', async ({ page }) => {
+  await signIn(page, 'super_admin');
+  await expect(page.getByRole('heading', { name: 'Admin console' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Acme' })).toBeVisible();
+  if (!isPhone(page)) {
+    await expect(page.getByText('Acme super admin', { exact: true })).toBeVisible();
+  }
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Admin console' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+  await expect(page.getByRole('heading', { name: 'Sign in to the admin console' })).toBeVisible();
+  // The session is gone on the server: the console sends us back to sign in.
+  await page.goto('/security/mail');
+  await expect(page).toHaveURL(/\/login\?next=\/security\/mail/);
+});
+
+test('a wrong password shows one generic message and stays on the sign-in page', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(emailOf('auditor'));
+  await page.getByLabel('Password').fill('certainly not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The email address or password is incorrect.');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('a member is told the console is not for them', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(emailOf('member'));
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('Members cannot sign in to the admin console');
+});
+
+test('signing in returns to the page asked for, also after signing out there', async ({ page }) => {
+  await page.goto('/security/network');
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(emailOf('security_admin'));
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/security\/network$/);
+  await expect(page.getByRole('heading', { name: 'Network Security', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+  await hydrated(page);
+  await page.getByLabel('Email').fill(emailOf('security_admin'));
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/security\/network$/);
+});
+
+test('menu entries differ by role', async ({ page, browser }) => {
+  await signIn(page, 'mail_admin');
+  await openMenu(page);
+  const menu = page.getByRole('navigation', { name: 'Admin menu' });
+  await expect(menu.getByRole('link')).toHaveText(['Mail > General']);
+
+  const other = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  const auditorPage = await other.newPage();
+  await signIn(auditorPage, 'auditor');
+  await openMenu(auditorPage);
+  await expect(auditorPage.getByRole('navigation', { name: 'Admin menu' }).getByRole('link')).toHaveText([
+    'Mail Security',
+    'Network Security',
+    'Mail > General',
+    'Set Multi-language',
+    'Audit log',
+  ]);
+  await other.close();
+});
+
+test('a page outside the role shows "No permission"', async ({ page }) => {
+  await signIn(page, 'mail_admin');
+  await page.goto('/company/administrators');
+  await expect(page.getByRole('heading', { name: 'No permission' })).toBeVisible();
+});
+
+test('the mobile menu opens and closes by button, Escape, outside tap and navigation', async ({ page }) => {
+  test.skip(!isPhone(page), 'the menu button exists on narrow screens only');
+  await signIn(page, 'super_admin');
+  const button = page.getByRole('button', { name: 'Menu' });
+  const menu = page.getByRole('navigation', { name: 'Admin menu' });
+  await expect(menu).toBeHidden();
+  await expect(button).toHaveAttribute('aria-expanded', 'false');
+
+  await button.click();
+  await expect(menu).toBeVisible();
+  await expect(button).toHaveAttribute('aria-expanded', 'true');
+  await button.click();
+  await expect(menu).toBeHidden();
+
+  await button.click();
+  await expect(menu).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+
+  await button.click();
+  await expect(menu).toBeVisible();
+  const size = page.viewportSize()!;
+  await page.mouse.click(size.width - 10, size.height - 10);
+  await expect(menu).toBeHidden();
+
+  await button.click();
+  await menu.getByRole('link', { name: 'Network Security' }).click();
+  await expect(page).toHaveURL(/\/security\/network$/);
+  await expect(menu).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Network Security', level: 1 })).toBeVisible();
+});
+
+test('the desktop menu is always visible with expandable groups', async ({ page }) => {
+  test.skip(isPhone(page), 'desktop layout');
+  await signIn(page, 'super_admin');
+  const menu = page.getByRole('navigation', { name: 'Admin menu' });
+  await expect(menu).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Menu' })).toBeHidden();
+  await menu.getByText('Security', { exact: true }).click();
+  await expect(menu.getByRole('link', { name: 'Mail Security' })).toBeHidden();
+  await menu.getByText('Security', { exact: true }).click();
+  await menu.getByRole('link', { name: 'Mail Security' }).click();
+  await expect(page.getByRole('heading', { name: 'Mail Security', level: 1 })).toBeVisible();
+  await expect(menu.getByRole('link', { name: 'Mail Security' })).toHaveAttribute('aria-current', 'page');
+});

@@ -1,0 +1,15 @@
+//! Database migrations, one timestamped file each, applied by the server at start-up and by the
+//! `migration` command-line tool (`up`, `down`, `status`, `fresh`).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,197 @@
+//! The command line: `serve` (the default) and the operator commands for companies and users.
+//! Passwords come from standard input or `ACCOUNT_PASSWORD`, never from arguments, so that they
+//! stay out of shell history and process lists.
+
+use crate::config::Config;
+use crate::startup::{Application, shutdown_signal};
+use anyhow::Context;
+use app::backend::accounts::{self, NewUser};
+use app::backend::db;
+use app::backend::passwords::PasswordHasher;
+use app::domain::{Plan, Role};
+use clap::{Parser, Subcommand};
+use std::io::BufRead;
+
+#[derive(Parser, Debug)]
+#[command(name = "server", about = "The mail-security admin console", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the console (the default).
+    Serve,
+    /// Manage companies.
+    #[command(subcommand)]
+    Company(CompanyCommand),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CompanyCommand {
+    /// Create a company.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// The company's mail domain, e.g. example.com.
+        #[arg(long)]
+        domain: String,
+        /// free, standard or standard_plus.
+        #[arg(long, default_value = "standard")]
+        plan: Plan,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user; the password is read from standard input or ACCOUNT_PASSWORD.
+    Create {
+        /// The company's domain.
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// super_admin, security_admin, mail_admin, auditor or member.
+        #[arg(long)]
+        role: Role,
+        #[arg(long, default_value = "en")]
+        language: String,
+    },
+    /// Set a new password and end the user's sessions.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Deactivate a user and end their sessions.
+    Deactivate {
+        #[arg(long)]
+        email: String,
+    },
+    /// Reactivate a user.
+    Activate {
+        #[arg(long)]
+        email: String,
+    },
+    /// List users, optionally of one company.
+    List {
+        #[arg(long)]
+        company: Option<String>,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("ACCOUNT_PASSWORD") {
+        return Ok(p);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        anyhow::bail!("give the password on standard input or in ACCOUNT_PASSWORD");
+    }
+    Ok(password)
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(config).await?;
+            let addr = app.local_addr()?;
+            tracing::info!("listening on http://{addr}");
+            println!("The admin console is at http://{addr}");
+            app.run_until(shutdown_signal()).await
+        }
+        Command::Company(CompanyCommand::Create { name, domain, plan }) => {
+            let db = connect(&config).await?;
+            let company = accounts::create_company(&db, &name, &domain, plan).await?;
+            println!(
+                "created company {} ({}, {} plan)",
+                company.name,
+                company.domain,
+                plan.label()
+            );
+            Ok(())
+        }
+        Command::User(cmd) => user_command(&config, cmd).await,
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let db = db::connect(&config.database_url, 2).await?;
+    db::migrate(&db).await?;
+    Ok(db)
+}
+
+async fn user_command(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let hasher = || PasswordHasher::new(1);
+    match cmd {
+        UserCommand::Create {
+            company,
+            email,
+            name,
+            role,
+            language,
+        } => {
+            let password = read_password()?;
+            let user = accounts::create_user(
+                &db,
+                &hasher()?,
+                NewUser {
+                    company_domain: &company,
+                    email: &email,
+                    display_name: &name,
+                    role,
+                    language: &language,
+                    password: &password,
+                },
+            )
+            .await?;
+            println!("created {} ({})", user.email, role.label());
+        }
+        UserCommand::ResetPassword { email } => {
+            let password = read_password()?;
+            accounts::reset_password(&db, &hasher()?, &email, &password).await?;
+            println!("password of {email} changed; their sessions have ended");
+        }
+        UserCommand::Deactivate { email } => {
+            accounts::set_active(&db, &email, false).await?;
+            println!("{email} deactivated; their sessions have ended");
+        }
+        UserCommand::Activate { email } => {
+            accounts::set_active(&db, &email, true).await?;
+            println!("{email} activated");
+        }
+        UserCommand::List { company } => {
+            let users = accounts::list_users(&db, company.as_deref()).await?;
+            println!(
+                "{:<20} {:<32} {:<16} {:<8} NAME",
+                "COMPANY", "EMAIL", "ROLE", "ACTIVE"
+            );
+            for (u, domain) in users {
+                let role = u.role.parse::<Role>().map(|r| r.label()).unwrap_or("?");
+                println!(
+                    "{:<20} {:<32} {:<16} {:<8} {}",
+                    domain,
+                    u.email,
+                    role,
+                    if u.active { "yes" } else { "no" },
+                    u.display_name
+                );
+            }
+        }
+    }
+    Ok(())
+}

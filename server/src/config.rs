@@ -1,0 +1,122 @@
+//! Configuration, from the environment (and an optional `.env`) or the command line.
+
+use app::backend::rate_limit::SignInLimits;
+use app::backend::state::SessionRules;
+use clap::Args;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Args, Clone, Debug)]
+pub struct Config {
+    /// `sqlite://path?mode=rwc` (the embedded default) or `postgres://user@host/db`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/console.db?mode=rwc",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        env = "BIND_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub bind_addr: SocketAddr,
+
+    /// Log filter, e.g. `info` or `server=debug,app=debug,info`.
+    #[arg(long, env = "RUST_LOG", default_value = "info", global = true)]
+    pub log_filter: String,
+
+    /// Mark the session cookie `Secure` (HTTPS only). Turn off only for plain-http local runs.
+    #[arg(long, env = "SESSION_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub session_cookie_secure: bool,
+
+    /// A session unused for this many seconds ends.
+    #[arg(long, env = "SESSION_IDLE_TIMEOUT_SECS", default_value_t = 30 * 60, global = true)]
+    pub session_idle_timeout_secs: u64,
+
+    /// A session ends this many seconds after sign-in, however busy.
+    #[arg(long, env = "SESSION_ABSOLUTE_LIFETIME_SECS", default_value_t = 12 * 60 * 60, global = true)]
+    pub session_absolute_lifetime_secs: u64,
+
+    /// Failed sign-ins allowed per account within the window before it is locked.
+    #[arg(
+        long,
+        env = "SIGNIN_MAX_FAILURES_PER_ACCOUNT",
+        default_value_t = 5,
+        global = true
+    )]
+    pub signin_max_failures_per_account: u32,
+
+    /// Failed sign-ins allowed per client address within the window before it is locked.
+    #[arg(
+        long,
+        env = "SIGNIN_MAX_FAILURES_PER_CLIENT",
+        default_value_t = 20,
+        global = true
+    )]
+    pub signin_max_failures_per_client: u32,
+
+    /// The window, in seconds, over which failed sign-ins are counted.
+    #[arg(long, env = "SIGNIN_FAILURE_WINDOW_SECS", default_value_t = 15 * 60, global = true)]
+    pub signin_failure_window_secs: u64,
+
+    /// Database connections in the pool.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    pub db_max_connections: u32,
+
+    /// Password hashes computed at once (each takes 19 MiB and one core for a few ms).
+    #[arg(
+        long,
+        env = "PASSWORD_HASH_CONCURRENCY",
+        default_value_t = 2,
+        global = true
+    )]
+    pub password_hash_concurrency: usize,
+
+    /// On a first start with an empty database, create a demo company and print how to sign in.
+    #[arg(long, env = "SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub seed_demo: bool,
+
+    /// The folder holding the built `pkg/` assets.
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: String,
+}
+
+impl Config {
+    pub fn session_rules(&self) -> SessionRules {
+        SessionRules {
+            idle_timeout: Duration::from_secs(self.session_idle_timeout_secs.max(1)),
+            absolute_lifetime: Duration::from_secs(self.session_absolute_lifetime_secs.max(1)),
+        }
+    }
+
+    pub fn sign_in_limits(&self) -> SignInLimits {
+        SignInLimits {
+            max_failures_per_account: self.signin_max_failures_per_account,
+            max_failures_per_client: self.signin_max_failures_per_client,
+            window: Duration::from_secs(self.signin_failure_window_secs.max(1)),
+        }
+    }
+
+    /// The defaults with another database: what tests start from.
+    pub fn for_database(url: &str) -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: Config,
+        }
+        let mut config = Wrapper::parse_from(["server"]).config;
+        config.database_url = url.to_string();
+        config
+    }
+}

@@ -1,0 +1,8 @@
+//! The console's server: configuration, start-up, HTTP wiring and operator commands.
+
+pub mod cli;
+pub mod config;
+pub mod middleware;
+pub mod seed;
+pub mod startup;
+pub mod telemetry;

@@ -1,0 +1,270 @@
+//! Signing in and out, roles at the door, sign-in limits, cross-origin refusal.
+
+use crate::both;
+use crate::harness::{Backend, PASSWORD, TestApp, email};
+use app::domain::Role;
+use serde_json::Value;
+
+async fn body(res: reqwest::Response) -> Value {
+    res.json::<Value>().await.unwrap_or(Value::Null)
+}
+
+async fn sign_in_and_see_who_i_am(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_in(Role::SecurityAdmin).await;
+    let res = app.call(&client, "current_admin", &[]).await;
+    assert_eq!(res.status(), 200);
+    let me = body(res).await;
+    assert_eq!(me["email"], email(Role::SecurityAdmin));
+    assert_eq!(me["role"], "security_admin");
+    assert_eq!(me["company_name"], "Acme");
+    app.finish().await;
+}
+both!(sign_in_and_see_who_i_am, sign_in_and_see_who_i_am);
+
+async fn wrong_password_and_unknown_email_read_the_same(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.client();
+    let wrong = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", &email(Role::SuperAdmin)),
+                ("password", "not the password at all"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), 401);
+    let wrong = body(wrong).await;
+    let unknown = app
+        .call(
+            &client,
+            "sign_in",
+            &[("email", "nobody@acme.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(unknown.status(), 401);
+    assert_eq!(wrong, body(unknown).await);
+    assert_eq!(wrong["kind"], "bad_credentials");
+    // Still not signed in.
+    assert_eq!(app.call(&client, "current_admin", &[]).await.status(), 401);
+    app.finish().await;
+}
+both!(
+    wrong_password_and_unknown_email_read_the_same,
+    wrong_password_and_unknown_email_read_the_same
+);
+
+async fn members_are_told_the_console_is_not_for_them(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.client();
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[("email", &email(Role::Member)), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(body(res).await["kind"], "not_an_admin");
+    assert_eq!(app.call(&client, "current_admin", &[]).await.status(), 401);
+    app.finish().await;
+}
+both!(
+    members_are_told_the_console_is_not_for_them,
+    members_are_told_the_console_is_not_for_them
+);
+
+async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.signin_max_failures_per_account = 3;
+        c.signin_max_failures_per_client = 100;
+    })
+    .await;
+    let client = app.client();
+    let target = email(Role::Auditor);
+    for _ in 0..3 {
+        let res = app
+            .call(
+                &client,
+                "sign_in",
+                &[("email", &target), ("password", "wrong password here")],
+            )
+            .await;
+        assert_eq!(res.status(), 401);
+    }
+    // Locked now: even the right password is refused, with a "try again later".
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[("email", &target), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    let err = body(res).await;
+    assert_eq!(err["kind"], "rate_limited");
+    assert!(err["retry_after_secs"].as_u64().is_some_and(|s| s > 0));
+    // Other accounts from the same client still sign in.
+    app.signed_in(Role::SuperAdmin).await;
+    app.finish().await;
+}
+both!(
+    failed_sign_ins_are_limited_per_account,
+    failed_sign_ins_are_limited_per_account
+);
+
+async fn failed_sign_ins_are_limited_per_client(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.signin_max_failures_per_account = 100;
+        c.signin_max_failures_per_client = 3;
+    })
+    .await;
+    let client = app.client();
+    for i in 0..3 {
+        let who = format!("nobody{i}@acme.example");
+        app.call(
+            &client,
+            "sign_in",
+            &[("email", &who), ("password", "wrong password here")],
+        )
+        .await;
+    }
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[("email", &email(Role::SuperAdmin)), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    app.finish().await;
+}
+both!(
+    failed_sign_ins_are_limited_per_client,
+    failed_sign_ins_are_limited_per_client
+);
+
+async fn cross_origin_posts_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_in(Role::SuperAdmin).await;
+    let evil = client
+        .post(app.url("/api/current_admin"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(evil.status(), 403);
+    assert_eq!(body(evil).await["kind"], "cross_origin");
+    let cross_site = client
+        .post(app.url("/api/sign_out"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(cross_site.status(), 403);
+    // A cross-site sign-in form post is refused too (login CSRF).
+    let login = app
+        .client()
+        .post(app.url("/api/sign_in"))
+        .header("Origin", "https://evil.example")
+        .form(&[
+            ("email", email(Role::SuperAdmin).as_str()),
+            ("password", PASSWORD),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(login.status(), 403);
+    // The same origin is fine, and the session survived the refused sign-out.
+    let same = client
+        .post(app.url("/api/current_admin"))
+        .header("Origin", format!("http://{}", app.addr))
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(same.status(), 200);
+    app.finish().await;
+}
+both!(
+    cross_origin_posts_are_refused,
+    cross_origin_posts_are_refused
+);
+
+async fn pages_send_strangers_to_sign_in_and_back(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let stranger = app.client();
+    let res = stranger
+        .get(app.url("/security/mail"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login?next=/security/mail");
+
+    let client = app.client();
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", email(Role::SuperAdmin).as_str()),
+                ("password", PASSWORD),
+                ("next", "/security/mail"),
+            ],
+        )
+        .await;
+    assert_eq!(body(res).await, "/security/mail");
+    // An off-site `next` is never followed.
+    let other = app.client();
+    let res = app
+        .call(
+            &other,
+            "sign_in",
+            &[
+                ("email", email(Role::Auditor).as_str()),
+                ("password", PASSWORD),
+                ("next", "//evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(body(res).await, "/");
+    let page = client
+        .get(app.url("/security/mail"))
+        .send()
+        .await
+        .expect("page");
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap_or_default();
+    assert!(html.contains("<h1>Mail Security</h1>"), "{html}");
+    app.finish().await;
+}
+both!(
+    pages_send_strangers_to_sign_in_and_back,
+    pages_send_strangers_to_sign_in_and_back
+);
+
+async fn a_page_outside_the_role_says_no_permission(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let client = app.signed_in(Role::MailAdmin).await;
+    let html = client
+        .get(app.url("/security/mail"))
+        .send()
+        .await
+        .expect("page")
+        .text()
+        .await
+        .unwrap_or_default();
+    assert!(html.contains("No permission"), "{html}");
+    assert!(!html.contains("<h1>Mail Security</h1>"));
+    // The Mail admin's menu has only their page.
+    assert!(html.contains("Mail &gt; General") || html.contains("Mail > General"));
+    assert!(!html.contains(">Network Security<"));
+    app.finish().await;
+}
+both!(
+    a_page_outside_the_role_says_no_permission,
+    a_page_outside_the_role_says_no_permission
+);

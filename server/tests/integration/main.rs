@@ -1,0 +1,8 @@
+//! Integration tests: each starts the real server on a free port with a fresh database, once on
+//! SQLite and once on Postgres (`TEST_POSTGRES_URL`, default the local server; never skipped).
+
+mod harness;
+
+mod auth;
+mod server_fns;
+mod sessions;
