@@ -2,9 +2,15 @@
 //! run the same checks.
 
 pub mod account;
+pub mod languages;
 pub mod menu;
+pub mod network;
+pub mod policy;
 pub mod roles;
+pub mod security_level;
+pub mod warning_text;
 
 pub use account::{EmailAddress, NextPath, Password, PasswordProblem, Plan};
 pub use menu::{MenuEntry, MenuGroup, Page};
+pub use policy::{Area, FieldError, Policy, SettingKey};
 pub use roles::{Permission, Role};
