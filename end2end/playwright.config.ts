@@ -1,6 +1,11 @@
 import { defineConfig, devices } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+// The server's database folder; tests provision their own companies in it (see fixtures.ts).
+// Derived from the port so that the runner and its workers agree on it.
+process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `console-e2e-${port}`);
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [

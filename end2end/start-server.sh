@@ -6,8 +6,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/target/release/server"
 port="${E2E_PORT:-3100}"
 password="${E2E_PASSWORD:-end to end test password}"
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+# The tests reach the same database through the operator commands to create their own
+# companies, so its folder is shared with them (see playwright.config.ts).
+work="${E2E_DATA_DIR:?E2E_DATA_DIR is set by playwright.config.ts}"
+rm -rf "$work"
+mkdir -p "$work"
 
 export DATABASE_URL="sqlite://$work/console.db?mode=rwc"
 export BIND_ADDR="127.0.0.1:$port"
@@ -30,5 +33,5 @@ unset ACCOUNT_PASSWORD
 
 "$bin" serve &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT INT TERM
 wait $pid

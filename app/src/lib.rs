@@ -1,6 +1,9 @@
 //! The mail-security console: the pure domain, the server functions, the server-side backend
 //! and the user interface, shared by the server binary (`ssr`) and the browser bundle (`hydrate`).
 
+// Leptos views are deeply nested types; pages with many fields need more room.
+#![recursion_limit = "256"]
+
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;

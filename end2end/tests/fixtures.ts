@@ -59,3 +59,47 @@ export async function openMenu(page: Page) {
   }
   await expect(page.getByRole('navigation', { name: 'Admin menu' })).toBeVisible();
 }
+
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+const SERVER_BIN = path.join(__dirname, '..', '..', 'target', 'release', 'server');
+
+function operator(args: string[], input?: string) {
+  execFileSync(SERVER_BIN, args, {
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${process.env.E2E_DATA_DIR}/console.db?mode=rwc`,
+      RUST_LOG: 'error',
+      ACCOUNT_PASSWORD: PASSWORD,
+    },
+    input,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+}
+
+export interface Company {
+  domain: string;
+  email(role: RoleName): string;
+}
+
+let counter = 0;
+
+/**
+ * A new company of its own for one test, with an account per role and `importMembers` members
+ * who have import settings, so that tests that change settings never meet each other.
+ */
+export function createCompany(opts: { plan?: 'free' | 'standard' | 'standard_plus'; importMembers?: number } = {}): Company {
+  counter += 1;
+  const domain = `t${process.pid}x${Date.now().toString(36)}x${counter}.example`;
+  operator(['company', 'create', '--name', `Test ${counter}`, '--domain', domain, '--plan', opts.plan ?? 'standard']);
+  for (const role of ['super_admin', 'security_admin', 'mail_admin', 'auditor'] as RoleName[]) {
+    operator(['user', 'create', '--company', domain, '--email', emailOf(role, domain), '--name', `Test ${role.replace(/_/g, ' ')}`, '--role', role]);
+  }
+  for (let i = 0; i < (opts.importMembers ?? 0); i++) {
+    const member = `member${i}@${domain}`;
+    operator(['user', 'create', '--company', domain, '--email', member, '--name', `Member ${i}`, '--role', 'member']);
+    operator(['user', 'add-import-setting', '--email', member, '--address', `m${i}@old-mail.example`, '--host', 'pop.old-mail.example']);
+  }
+  return { domain, email: (role) => emailOf(role, domain) };
+}

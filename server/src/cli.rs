@@ -80,6 +80,17 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Add an "Import external email" setting to a member (a mailbox at another provider).
+    AddImportSetting {
+        #[arg(long)]
+        email: String,
+        /// The other provider's address to import from.
+        #[arg(long)]
+        address: String,
+        /// The other provider's mail server.
+        #[arg(long)]
+        host: String,
+    },
     /// List users, optionally of one company.
     List {
         #[arg(long)]
@@ -173,6 +184,14 @@ async fn user_command(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Activate { email } => {
             accounts::set_active(&db, &email, true).await?;
             println!("{email} activated");
+        }
+        UserCommand::AddImportSetting {
+            email,
+            address,
+            host,
+        } => {
+            accounts::add_import_setting(&db, &email, &address, &host).await?;
+            println!("import setting added for {email}: {address} via {host}");
         }
         UserCommand::List { company } => {
             let users = accounts::list_users(&db, company.as_deref()).await?;

@@ -38,6 +38,38 @@ pub async fn seed_demo_if_empty(state: &AppState) -> anyhow::Result<()> {
         },
     )
     .await?;
+    // Members, some of whom import mail from other providers, so that the consequences of the
+    // Mail Security settings can be seen.
+    for (email, name, import) in [
+        (
+            "kim@demo.example",
+            "Kim Min-jun",
+            Some(("kim.minjun@old-mail.example", "pop.old-mail.example")),
+        ),
+        (
+            "lee@demo.example",
+            "Lee Seo-yeon",
+            Some(("seoyeon@webmail.example", "imap.webmail.example")),
+        ),
+        ("park@demo.example", "Park Ji-ho", None),
+    ] {
+        accounts::create_user(
+            &state.db,
+            &state.hasher,
+            NewUser {
+                company_domain: DEMO_DOMAIN,
+                email,
+                display_name: name,
+                role: Role::Member,
+                language: "ko",
+                password: &random_password(),
+            },
+        )
+        .await?;
+        if let Some((address, host)) = import {
+            accounts::add_import_setting(&state.db, email, address, host).await?;
+        }
+    }
     println!();
     println!("  A demo company was created (Standard plan). Sign in with:");
     println!("    email:    {DEMO_ADMIN}");

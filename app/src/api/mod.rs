@@ -1,6 +1,8 @@
 //! Server functions, one file per area. Every one is a public POST endpoint; its first statement
 //! checks the caller's permission on the server (see `guard`).
 
+pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod settings;

@@ -180,3 +180,21 @@ pub async fn list_users(
 pub async fn company_count(db: &DatabaseConnection) -> anyhow::Result<u64> {
     Ok(company::Entity::find().count(db).await?)
 }
+
+/// Adds an "Import external email" setting to a user (operator command and demo data).
+pub async fn add_import_setting(
+    db: &DatabaseConnection,
+    email: &str,
+    address: &str,
+    host: &str,
+) -> anyhow::Result<()> {
+    let user = find_user(db, email).await?;
+    let address = EmailAddress::parse(address).map_err(anyhow::Error::msg)?;
+    let host = host.trim().to_lowercase();
+    if !is_domain_name(&host) {
+        bail!("'{host}' is not a valid mail server name");
+    }
+    super::settings::add_import_setting(db, user.company_id, user.id, address.as_str(), &host)
+        .await?;
+    Ok(())
+}

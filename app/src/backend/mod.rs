@@ -2,12 +2,14 @@
 //! `ssr` feature, so nothing here reaches the browser bundle.
 
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod passwords;
 pub mod rate_limit;
 pub mod sessions;
+pub mod settings;
 pub mod state;
 
 pub use state::AppState;

@@ -352,8 +352,10 @@ pub struct Policy {
     pub non_business_level: bool,
     pub network_access: NetworkAccess,
     pub allowed_networks: AllowedNetworks,
+    #[serde(rename = "attachment_size_limit")]
     pub attachment_size_limit_mb: u32,
     pub large_file_max_count: u32,
+    #[serde(rename = "large_file_max_size")]
     pub large_file_max_size_mb: u32,
     pub languages: CompanyLanguages,
 }
@@ -922,6 +924,22 @@ mod tests {
             assert!(SettingKey::in_area(area).any(|k| k == key));
             assert!(crate::domain::Role::SuperAdmin.grants(area.edit_permission()));
             assert!(!crate::domain::Role::Auditor.grants(area.edit_permission()));
+        }
+    }
+
+    #[test]
+    fn the_policy_serialises_under_the_setting_keys() {
+        let json = serde_json::to_value(Policy::default()).unwrap_or_default();
+        let mut names: Vec<&str> = json
+            .as_object()
+            .map(|o| o.keys().map(|k| k.as_str()).collect())
+            .unwrap_or_default();
+        let mut ids: Vec<&str> = SettingKey::ALL.iter().map(|k| k.id()).collect();
+        names.sort_unstable();
+        ids.sort_unstable();
+        assert_eq!(names, ids);
+        for key in SettingKey::ALL {
+            assert_eq!(json[key.id()], Policy::default().get_json(key), "{key:?}");
         }
     }
 

@@ -4,6 +4,8 @@ mod layout;
 mod login;
 pub mod nav;
 mod pages;
+mod settings;
+pub mod unsaved;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -35,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    unsaved::provide_unsaved_guard();
     // Effects run only in the browser, once the page is hydrated: the marker tells tests (and
     // anyone debugging) that the interactive console is live.
     Effect::new(|_| {
@@ -55,19 +58,19 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::HomePage />
                     <Route
                         path=path!("security/mail")
-                        view=|| view! { <pages::Placeholder page=Page::MailSecurity /> }
+                        view=pages::MailSecurityPage
                     />
                     <Route
                         path=path!("security/network")
-                        view=|| view! { <pages::Placeholder page=Page::NetworkSecurity /> }
+                        view=pages::NetworkSecurityPage
                     />
                     <Route
                         path=path!("service/mail/general")
-                        view=|| view! { <pages::Placeholder page=Page::MailGeneral /> }
+                        view=pages::MailGeneralPage
                     />
                     <Route
                         path=path!("company/languages")
-                        view=|| view! { <pages::Placeholder page=Page::Languages /> }
+                        view=pages::LanguagesPage
                     />
                     <Route
                         path=path!("company/administrators")
@@ -75,7 +78,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("audit")
-                        view=|| view! { <pages::Placeholder page=Page::AuditLog /> }
+                        view=pages::AuditLogPage
                     />
                 </ParentRoute>
             </Routes>

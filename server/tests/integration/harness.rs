@@ -10,6 +10,10 @@ use tokio::sync::oneshot;
 
 pub const PASSWORD: &str = "integration test password";
 pub const COMPANY: &str = "acme.example";
+pub const FREE_COMPANY: &str = "free.example";
+pub const FREE_ADMIN: &str = "super-admin@free.example";
+/// Members of the Standard company with import settings (one has two).
+pub const IMPORTING_MEMBERS: u64 = 2;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -184,6 +188,75 @@ impl TestApp {
             .await
             .expect("user");
         }
+        accounts::create_user(
+            db,
+            &self.state.hasher,
+            NewUser {
+                company_domain: COMPANY,
+                email: "member2@acme.example",
+                display_name: "Second member",
+                role: Role::Member,
+                language: "ko",
+                password: PASSWORD,
+            },
+        )
+        .await
+        .expect("user");
+        for (who, address) in [
+            (email(Role::Member), "one@old-mail.example"),
+            (email(Role::Member), "two@old-mail.example"),
+            ("member2@acme.example".to_string(), "three@old-mail.example"),
+        ] {
+            accounts::add_import_setting(db, &who, address, "pop.old-mail.example")
+                .await
+                .expect("import setting");
+        }
+        accounts::create_company(db, "Freebie", FREE_COMPANY, Plan::Free)
+            .await
+            .expect("free company");
+        accounts::create_user(
+            db,
+            &self.state.hasher,
+            NewUser {
+                company_domain: FREE_COMPANY,
+                email: FREE_ADMIN,
+                display_name: "Free admin",
+                role: Role::SuperAdmin,
+                language: "en",
+                password: PASSWORD,
+            },
+        )
+        .await
+        .expect("free admin");
+    }
+
+    /// A client signed in as `email`.
+    pub async fn signed_in_as(&self, email: &str) -> reqwest::Client {
+        let client = self.client();
+        let res = self
+            .call(
+                &client,
+                "sign_in",
+                &[("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "sign-in as {email}");
+        client
+    }
+
+    /// Calls a server function that takes JSON.
+    pub async fn call_json(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub fn url(&self, path: &str) -> String {

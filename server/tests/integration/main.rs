@@ -6,3 +6,4 @@ mod harness;
 mod auth;
 mod server_fns;
 mod sessions;
+mod settings;

@@ -10,9 +10,20 @@ const OPEN: &[&str] = &[
     "/api/sign_in",
 ];
 
+const FORM: &str = "application/x-www-form-urlencoded";
+const JSON: &str = "application/json";
+const NO_CHANGES: &str = r#"{"changes":[{"key":"mail_backup","value":false,"base_version":0}]}"#;
+
 /// Well-formed arguments for functions that take some, so that the call reaches the
 /// function's own permission check instead of failing to parse.
-const EXAMPLE_ARGS: &[(&str, &str)] = &[("/api/sign_in", "email=x%40acme.example&password=x")];
+const EXAMPLE_ARGS: &[(&str, &str, &str)] = &[
+    ("/api/sign_in", FORM, "email=x%40acme.example&password=x"),
+    ("/api/list_audit", FORM, "page=0"),
+    ("/api/save_mail_security", JSON, NO_CHANGES),
+    ("/api/save_network_security", JSON, NO_CHANGES),
+    ("/api/save_mail_general", JSON, NO_CHANGES),
+    ("/api/save_languages", JSON, NO_CHANGES),
+];
 
 async fn every_server_function_refuses_anonymous_callers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -28,14 +39,14 @@ async fn every_server_function_refuses_anonymous_callers(backend: Backend) {
             http::Method::POST,
             "{path} must not be reachable by GET"
         );
-        let body = EXAMPLE_ARGS
+        let (content_type, body) = EXAMPLE_ARGS
             .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, b)| *b)
-            .unwrap_or("");
+            .find(|(p, _, _)| *p == path)
+            .map(|(_, c, b)| (*c, *b))
+            .unwrap_or((FORM, ""));
         let res = client
             .post(app.url(path))
-            .header("content-type", "application/x-www-form-urlencoded")
+            .header("content-type", content_type)
             .body(body)
             .send()
             .await

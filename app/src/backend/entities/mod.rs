@@ -1,4 +1,7 @@
 //! sea-orm entities: the database rows. They never leave the server; the API returns views.
 
+pub mod audit_entry;
 pub mod company;
+pub mod import_setting;
+pub mod setting;
 pub mod user;

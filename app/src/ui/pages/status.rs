@@ -34,20 +34,18 @@ pub fn NotFound() -> impl IntoView {
 }
 
 /// Shows `children` when the signed-in admin may open `page`, else the "No permission" page.
+/// The shell has resolved the admin before any page renders, so this reads it once: a page
+/// does not re-render (and lose its edits) when the admin resource is refetched.
 #[component]
-pub fn PageGuard(page: Page, children: ChildrenFn) -> impl IntoView {
+pub fn PageGuard(page: Page, children: Children) -> impl IntoView {
     let me = expect_context::<AdminResource>();
-    let children = StoredValue::new(children);
-    view! {
-        <Suspense>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(admin) if admin.role.grants(page.entry().view) => {
-                        children.with_value(|c| c()).into_any()
-                    }
-                    _ => view! { <NoPermission /> }.into_any(),
-                }
-            })}
-        </Suspense>
+    let allowed = me
+        .get_untracked()
+        .and_then(|r| r.ok())
+        .is_some_and(|admin| admin.role.grants(page.entry().view));
+    if allowed {
+        children().into_any()
+    } else {
+        view! { <NoPermission /> }.into_any()
     }
 }

@@ -1,0 +1,272 @@
+//! The settings pages' server functions: Security > Mail Security (both tabs), Security >
+//! Network Security, Service > Mail > General and Company > Set Multi-language. Each loads what
+//! its page shows and saves what its page edits, after checking the caller's permission and the
+//! company's plan on the server.
+
+use crate::domain::policy::{Policy, SettingKey};
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a settings page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingsPage {
+    /// The page's settings (others are at their defaults and not shown).
+    pub policy: Policy,
+    pub versions: BTreeMap<SettingKey, i64>,
+    /// Members who have import settings (deleted when import becomes "Do not allow").
+    pub import_member_count: u64,
+    pub can_edit: bool,
+    /// Whether the company's plan includes Mail Security.
+    pub mail_security_plan: bool,
+}
+
+/// One edited setting as the browser sends it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChangeDto {
+    pub key: String,
+    pub value: serde_json::Value,
+    pub base_version: i64,
+}
+
+/// The pages that edit settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SettingsView {
+    MailSecurity,
+    NetworkSecurity,
+    MailGeneral,
+    Languages,
+}
+
+impl SettingsView {
+    /// Settings the page edits.
+    pub fn editable(self, mail_security_plan: bool) -> Vec<SettingKey> {
+        use crate::domain::policy::Area;
+        match self {
+            SettingsView::MailSecurity => SettingKey::in_area(Area::MailSecurity)
+                .chain(SettingKey::in_area(Area::SecurityLevel))
+                .collect(),
+            SettingsView::NetworkSecurity => {
+                let mut keys: Vec<_> = SettingKey::in_area(Area::NetworkSecurity).collect();
+                // Designated IPs only turns import off in the same save.
+                if mail_security_plan {
+                    keys.push(SettingKey::ImportExternalEmail);
+                }
+                keys
+            }
+            SettingsView::MailGeneral => SettingKey::in_area(Area::MailGeneral).collect(),
+            SettingsView::Languages => SettingKey::in_area(Area::Languages).collect(),
+        }
+    }
+
+    /// Settings the page shows: what it edits and what its rules depend on.
+    pub fn visible(self, mail_security_plan: bool) -> Vec<SettingKey> {
+        let mut keys = self.editable(mail_security_plan);
+        match self {
+            SettingsView::MailSecurity => {
+                keys.push(SettingKey::NetworkAccess);
+                keys.push(SettingKey::Languages);
+            }
+            SettingsView::MailGeneral if mail_security_plan => {
+                keys.push(SettingKey::DownloadTimeLimitFiles);
+            }
+            _ => {}
+        }
+        keys
+    }
+
+    pub fn page(self) -> crate::domain::Page {
+        use crate::domain::Page;
+        match self {
+            SettingsView::MailSecurity => Page::MailSecurity,
+            SettingsView::NetworkSecurity => Page::NetworkSecurity,
+            SettingsView::MailGeneral => Page::MailGeneral,
+            SettingsView::Languages => Page::Languages,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::*;
+    use crate::api::guard;
+    use crate::backend::audit::{Channel, Who};
+    use crate::backend::auth::Actor;
+    use crate::backend::settings::{self, Change, Snapshot};
+    use crate::domain::policy::Allowance;
+
+    fn project(snapshot: &Snapshot, keys: &[SettingKey]) -> (Policy, BTreeMap<SettingKey, i64>) {
+        let mut policy = Policy::default();
+        let mut versions = BTreeMap::new();
+        for key in keys {
+            let _ = policy.set_json(*key, snapshot.policy.get_json(*key));
+            versions.insert(*key, snapshot.versions.get(key).copied().unwrap_or(0));
+        }
+        (policy, versions)
+    }
+
+    fn check_plan(view: SettingsView, actor: &Actor) -> Result<bool, AppError> {
+        let plan = actor.plan.includes_mail_security();
+        if view == SettingsView::MailSecurity && !plan {
+            return Err(AppError::PlanRequired);
+        }
+        Ok(plan)
+    }
+
+    async fn page_for(
+        view: SettingsView,
+        actor: &Actor,
+        snapshot: &Snapshot,
+    ) -> Result<SettingsPage, AppError> {
+        let state = guard::state()?;
+        let plan = actor.plan.includes_mail_security();
+        let (policy, versions) = project(snapshot, &view.visible(plan));
+        let import_member_count = if plan && view != SettingsView::Languages {
+            settings::members_with_import_settings(&state.db, actor.company_id).await?
+        } else {
+            0
+        };
+        Ok(SettingsPage {
+            policy,
+            versions,
+            import_member_count,
+            can_edit: actor.role.grants(view.page().entry().edit),
+            mail_security_plan: plan,
+        })
+    }
+
+    pub async fn load(view: SettingsView) -> Result<SettingsPage, AppError> {
+        let actor = guard::require(view.page().entry().view).await?;
+        check_plan(view, &actor)?;
+        let state = guard::state()?;
+        let snapshot = settings::load(&state.db, actor.company_id).await?;
+        page_for(view, &actor, &snapshot).await
+    }
+
+    pub async fn save(
+        view: SettingsView,
+        changes: Vec<ChangeDto>,
+    ) -> Result<SettingsPage, AppError> {
+        let actor = guard::require(view.page().entry().edit).await?;
+        let plan = check_plan(view, &actor)?;
+        let editable = view.editable(plan);
+        let mut parsed = Vec::with_capacity(changes.len());
+        for c in changes {
+            let key = SettingKey::from_id(&c.key)
+                .filter(|k| editable.contains(k))
+                .ok_or_else(|| {
+                    AppError::validation(
+                        "request",
+                        format!("'{}' cannot be changed on this page.", c.key),
+                    )
+                })?;
+            if parsed.iter().any(|p: &Change| p.key == key) {
+                return Err(AppError::validation(
+                    key.id(),
+                    "This setting was sent twice.",
+                ));
+            }
+            // From Network Security, import can only be turned off (as designated IPs require).
+            if view == SettingsView::NetworkSecurity
+                && key == SettingKey::ImportExternalEmail
+                && serde_json::from_value::<Allowance>(c.value.clone()).ok()
+                    != Some(Allowance::DoNotAllow)
+            {
+                return Err(AppError::validation(
+                    key.id(),
+                    "Import external email can be allowed only on the Mail Security page.",
+                ));
+            }
+            parsed.push(Change {
+                key,
+                value: c.value,
+                base_version: c.base_version,
+            });
+        }
+        if parsed.is_empty() {
+            return Err(AppError::validation(
+                "request",
+                "There are no changes to save.",
+            ));
+        }
+        let state = guard::state()?;
+        let headers = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .map_err(|e| crate::backend::auth::internal("reading request headers failed", e))?;
+        let who = Who {
+            client_ip: guard::client_ip().await,
+            channel: Channel::from_user_agent(
+                headers
+                    .get(http::header::USER_AGENT)
+                    .and_then(|v| v.to_str().ok()),
+            ),
+            actor,
+        };
+        let saved = settings::save(&state.db, &who, parsed).await?;
+        page_for(view, &who.actor, &saved.snapshot).await
+    }
+}
+
+#[server(endpoint = "load_mail_security")]
+pub async fn load_mail_security() -> Result<SettingsPage, AppError> {
+    server::load(SettingsView::MailSecurity).await
+}
+
+#[server(endpoint = "save_mail_security", input = server_fn::codec::Json)]
+pub async fn save_mail_security(changes: Vec<ChangeDto>) -> Result<SettingsPage, AppError> {
+    server::save(SettingsView::MailSecurity, changes).await
+}
+
+#[server(endpoint = "load_network_security")]
+pub async fn load_network_security() -> Result<SettingsPage, AppError> {
+    server::load(SettingsView::NetworkSecurity).await
+}
+
+#[server(endpoint = "save_network_security", input = server_fn::codec::Json)]
+pub async fn save_network_security(changes: Vec<ChangeDto>) -> Result<SettingsPage, AppError> {
+    server::save(SettingsView::NetworkSecurity, changes).await
+}
+
+#[server(endpoint = "load_mail_general")]
+pub async fn load_mail_general() -> Result<SettingsPage, AppError> {
+    server::load(SettingsView::MailGeneral).await
+}
+
+#[server(endpoint = "save_mail_general", input = server_fn::codec::Json)]
+pub async fn save_mail_general(changes: Vec<ChangeDto>) -> Result<SettingsPage, AppError> {
+    server::save(SettingsView::MailGeneral, changes).await
+}
+
+#[server(endpoint = "load_languages")]
+pub async fn load_languages() -> Result<SettingsPage, AppError> {
+    server::load(SettingsView::Languages).await
+}
+
+#[server(endpoint = "save_languages", input = server_fn::codec::Json)]
+pub async fn save_languages(changes: Vec<ChangeDto>) -> Result<SettingsPage, AppError> {
+    server::save(SettingsView::Languages, changes).await
+}
+
+/// Loads the page `view` (used by the shared settings page component).
+pub async fn load_view(view: SettingsView) -> Result<SettingsPage, AppError> {
+    match view {
+        SettingsView::MailSecurity => load_mail_security().await,
+        SettingsView::NetworkSecurity => load_network_security().await,
+        SettingsView::MailGeneral => load_mail_general().await,
+        SettingsView::Languages => load_languages().await,
+    }
+}
+
+/// Saves the page `view`.
+pub async fn save_view(
+    view: SettingsView,
+    changes: Vec<ChangeDto>,
+) -> Result<SettingsPage, AppError> {
+    match view {
+        SettingsView::MailSecurity => save_mail_security(changes).await,
+        SettingsView::NetworkSecurity => save_network_security(changes).await,
+        SettingsView::MailGeneral => save_mail_general(changes).await,
+        SettingsView::Languages => save_languages(changes).await,
+    }
+}

@@ -1,0 +1,248 @@
+//! Reading and saving a company's settings. A save is one transaction: the version check of each
+//! edited setting, the new values, the consequences (deleting members' import settings), and one
+//! audit record per changed setting. Any problem stores nothing.
+
+use super::audit::{self, Who};
+use super::auth::internal;
+use super::entities::{company, import_setting, setting};
+use crate::domain::policy::{Allowance, Policy, SettingKey};
+use crate::error::AppError;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The stored policy and the version of each setting (0: never changed from the default).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub policy: Policy,
+    pub versions: BTreeMap<SettingKey, i64>,
+}
+
+pub async fn load<C: ConnectionTrait>(db: &C, company_id: i64) -> Result<Snapshot, AppError> {
+    let rows = setting::Entity::find()
+        .filter(setting::Column::CompanyId.eq(company_id))
+        .all(db)
+        .await
+        .map_err(|e| internal("loading settings failed", e))?;
+    let mut policy = Policy::default();
+    let mut versions: BTreeMap<SettingKey, i64> = SettingKey::ALL.iter().map(|k| (*k, 0)).collect();
+    for row in rows {
+        let Some(key) = SettingKey::from_id(&row.key) else {
+            tracing::warn!(key = %row.key, company_id, "ignoring an unknown stored setting");
+            continue;
+        };
+        let value: Value = serde_json::from_str(&row.value).unwrap_or(Value::Null);
+        if let Err(e) = policy.set_json(key, value) {
+            tracing::error!(key = %row.key, company_id, error = %e, "a stored setting is invalid; using the default");
+        }
+        versions.insert(key, row.version);
+    }
+    Ok(Snapshot { policy, versions })
+}
+
+/// Members of the company with at least one import setting.
+pub async fn members_with_import_settings<C: ConnectionTrait>(
+    db: &C,
+    company_id: i64,
+) -> Result<u64, AppError> {
+    import_setting::Entity::find()
+        .select_only()
+        .column(import_setting::Column::UserId)
+        .distinct()
+        .filter(import_setting::Column::CompanyId.eq(company_id))
+        .count(db)
+        .await
+        .map_err(|e| internal("counting import settings failed", e))
+}
+
+/// One edited setting: the new value and the version the admin started editing from.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub key: SettingKey,
+    pub value: Value,
+    pub base_version: i64,
+}
+
+pub struct Saved {
+    pub snapshot: Snapshot,
+    pub changed: Vec<SettingKey>,
+    pub deleted_import_settings: u64,
+}
+
+/// Applies `changes` (all of whose keys the caller has checked it may change).
+pub async fn save(
+    db: &DatabaseConnection,
+    who: &Who,
+    changes: Vec<Change>,
+) -> Result<Saved, AppError> {
+    let company_id = who.actor.company_id;
+    let txn = db
+        .begin()
+        .await
+        .map_err(|e| internal("starting a save failed", e))?;
+    // Take the company's write lock first: saves of one company queue here (on SQLite this is
+    // what lets the busy timeout work instead of failing with "database is locked").
+    company::Entity::update_many()
+        .col_expr(
+            company::Column::Plan,
+            Expr::col(company::Column::Plan).into(),
+        )
+        .filter(company::Column::Id.eq(company_id))
+        .exec(&txn)
+        .await
+        .map_err(|e| internal("locking the company for a save failed", e))?;
+
+    let before = load(&txn, company_id).await?;
+    let mut after = before.policy.clone();
+    let edited: Vec<SettingKey> = changes.iter().map(|c| c.key).collect();
+    for change in &changes {
+        let current = before.versions.get(&change.key).copied().unwrap_or(0);
+        if change.base_version != current {
+            return Err(AppError::Conflict {
+                current: format!(
+                    "{}: {}",
+                    change.key.label(),
+                    before.policy.display(change.key)
+                ),
+            });
+        }
+        after
+            .set_json(change.key, change.value.clone())
+            .map_err(|message| AppError::validation(change.key.id(), message))?;
+    }
+    if let Some(first) = after.validate(&edited).into_iter().next() {
+        return Err(AppError::validation(first.field, first.message));
+    }
+
+    let now = chrono::Utc::now();
+    let mut changed = Vec::new();
+    let mut versions = before.versions.clone();
+    for change in &changes {
+        let new_json = after.get_json(change.key);
+        if new_json == before.policy.get_json(change.key) {
+            continue;
+        }
+        let text = new_json.to_string();
+        let version = change.base_version + 1;
+        let stored = if change.base_version == 0 {
+            setting::ActiveModel {
+                company_id: Set(company_id),
+                key: Set(change.key.id().to_string()),
+                value: Set(text),
+                version: Set(version),
+                updated_by: Set(Some(who.actor.user_id)),
+                updated_at: Set(now),
+            }
+            .insert(&txn)
+            .await
+            .map(|_| true)
+            .or_else(|e| match e.sql_err() {
+                // Another save inserted it first.
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => Ok(false),
+                _ => Err(internal("storing a setting failed", e)),
+            })?
+        } else {
+            setting::Entity::update_many()
+                .col_expr(setting::Column::Value, Expr::value(text))
+                .col_expr(setting::Column::Version, Expr::value(version))
+                .col_expr(setting::Column::UpdatedBy, Expr::value(who.actor.user_id))
+                .col_expr(setting::Column::UpdatedAt, Expr::value(now))
+                .filter(setting::Column::CompanyId.eq(company_id))
+                .filter(setting::Column::Key.eq(change.key.id()))
+                .filter(setting::Column::Version.eq(change.base_version))
+                .exec(&txn)
+                .await
+                .map_err(|e| internal("storing a setting failed", e))?
+                .rows_affected
+                == 1
+        };
+        if !stored {
+            return Err(AppError::Conflict {
+                current: change.key.label().to_string(),
+            });
+        }
+        versions.insert(change.key, version);
+        changed.push(change.key);
+        audit::write(
+            &txn,
+            who,
+            audit::Record {
+                menu: change.key.area().menu_name(),
+                action: "Change setting",
+                target: after.audit_target(change.key),
+                old_value: Some(before.policy.display(change.key)),
+                new_value: Some(after.display(change.key)),
+                result: "Success",
+            },
+        )
+        .await
+        .map_err(|e| internal("writing the audit record failed", e))?;
+    }
+
+    // "Do not allow": every member's import settings are deleted, with the change and only then.
+    let mut deleted = 0;
+    if before.policy.import_external_email == Allowance::Allow
+        && after.import_external_email == Allowance::DoNotAllow
+    {
+        let members = members_with_import_settings(&txn, company_id).await?;
+        deleted = import_setting::Entity::delete_many()
+            .filter(import_setting::Column::CompanyId.eq(company_id))
+            .exec(&txn)
+            .await
+            .map_err(|e| internal("deleting import settings failed", e))?
+            .rows_affected;
+        if deleted > 0 {
+            audit::write(
+                &txn,
+                who,
+                audit::Record {
+                    menu: SettingKey::ImportExternalEmail.area().menu_name(),
+                    action: "Delete members' import settings",
+                    target: SettingKey::ImportExternalEmail.label().to_string(),
+                    old_value: Some(format!("{members} members, {deleted} import settings")),
+                    new_value: Some("(deleted)".to_string()),
+                    result: "Success",
+                },
+            )
+            .await
+            .map_err(|e| internal("writing the audit record failed", e))?;
+        }
+    }
+
+    txn.commit()
+        .await
+        .map_err(|e| internal("committing a save failed", e))?;
+    Ok(Saved {
+        snapshot: Snapshot {
+            policy: after,
+            versions,
+        },
+        changed,
+        deleted_import_settings: deleted,
+    })
+}
+
+/// Adds an import setting for a member (operator command and demo data).
+pub async fn add_import_setting(
+    db: &DatabaseConnection,
+    company_id: i64,
+    user_id: i64,
+    address: &str,
+    host: &str,
+) -> Result<(), sea_orm::DbErr> {
+    import_setting::ActiveModel {
+        company_id: Set(company_id),
+        user_id: Set(user_id),
+        address: Set(address.to_string()),
+        host: Set(host.to_string()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .map(|_| ())
+}

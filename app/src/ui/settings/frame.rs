@@ -1,0 +1,97 @@
+//! A settings page's frame: loads the page, shows the plan explanation where the plan lacks it,
+//! the Save/Cancel bar while anything is edited, the save status and the confirmation dialog.
+
+use super::confirm::ConfirmDialog;
+use super::form::{Form, SaveStatus};
+use crate::api::settings::load_view;
+use crate::error::AppError;
+use crate::ui::layout::AdminResource;
+use crate::ui::unsaved::UnsavedEdits;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> impl IntoView {
+    let view_kind = form.view;
+    let data = Resource::new_blocking(|| (), move |_| load_view(view_kind));
+    let me = expect_context::<AdminResource>();
+
+    if let Some(UnsavedEdits(dirty)) = use_context::<UnsavedEdits>() {
+        Effect::new(move || dirty.set(form.dirty()));
+        on_cleanup(move || dirty.set(false));
+    }
+    let children = StoredValue::new(children);
+
+    let actions = move || {
+        form.dirty().then(|| {
+            let saving = move || form.status.get() == SaveStatus::Saving;
+            view! {
+                <div class="page-actions">
+                    <button type="button" on:click=move |_| form.cancel() disabled=saving>
+                        "Cancel"
+                    </button>
+                    <button type="button" class="primary" on:click=move |_| form.save() disabled=saving>
+                        {move || if saving() { "Saving…" } else { "Save" }}
+                    </button>
+                </div>
+            }
+        })
+    };
+    let status = move || match form.status.get() {
+        SaveStatus::Idle => None,
+        SaveStatus::Saving => {
+            Some(view! { <p class="status saving" role="status">"Saving…"</p> }.into_any())
+        }
+        SaveStatus::Saved => {
+            Some(view! { <p class="status saved" role="status">"Saved."</p> }.into_any())
+        }
+        SaveStatus::Failed(m) => {
+            Some(view! { <p class="status failed" role="alert">{m}</p> }.into_any())
+        }
+    };
+
+    view! {
+        <Title text=title />
+        <div class="page-head">
+            <h1>{title}</h1>
+            {actions}
+        </div>
+        {status}
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => {
+                        let read_only = !page.can_edit;
+                        if form.saved.with_untracked(|s| s.as_ref() != Some(&page)) {
+                            untrack(|| form.load(page));
+                        }
+                        view! {
+                            {read_only.then(|| view! {
+                                <p class="note">"You can view these settings but not change them."</p>
+                            })}
+                            {children.with_value(|c| c())}
+                        }
+                        .into_any()
+                    }
+                    Err(AppError::PlanRequired) => {
+                        let plan = me.get_untracked().and_then(|m| m.ok()).map(|m| m.plan.label()).unwrap_or("current");
+                        view! {
+                            <section class="plan-required">
+                                <h2>"Available on the Standard and Standard Plus plans"</h2>
+                                <p>
+                                    "Mail Security is available on the Standard and Standard Plus plans. "
+                                    {format!("Your company is on the {plan} plan, so these settings cannot be viewed or changed.")}
+                                </p>
+                                <p>"To use Mail Security, upgrade the company's plan to Standard or Standard Plus."</p>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(AppError::Forbidden) => view! { <crate::ui::pages::NoPermission /> }.into_any(),
+                    Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <ConfirmDialog request=form.confirm />
+    }
+}
