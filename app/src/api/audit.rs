@@ -36,8 +36,8 @@ pub async fn list_audit(page: u64) -> Result<AuditPage, AppError> {
     use crate::backend::entities::audit_entry;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
-    let actor = super::guard::require(crate::domain::Permission::ViewAuditLog).await?;
     let state = super::guard::state()?;
+    let actor = super::guard::require_with(&state, crate::domain::Permission::ViewAuditLog).await?;
     let paginator = audit_entry::Entity::find()
         .filter(audit_entry::Column::CompanyId.eq(actor.company_id))
         .order_by_desc(audit_entry::Column::Id)

@@ -37,8 +37,8 @@ pub async fn sign_in(
 ) -> Result<String, AppError> {
     use super::guard;
     let state = guard::state()?;
-    let session = guard::session().await?;
     let client = guard::client_ip().await;
+    let session = guard::session().await?;
     crate::backend::auth::sign_in(&state, &session, &email, &password, client).await?;
     Ok(crate::domain::NextPath::or_home(next.as_deref()))
 }

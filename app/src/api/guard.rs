@@ -7,6 +7,8 @@ use crate::error::AppError;
 use leptos::prelude::use_context;
 use tower_sessions::Session;
 
+/// The application state. Call it before the first `.await` of a server function: a future whose
+/// render pass was discarded can resume after its owner (and so its context) is gone.
 pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| internal("application state missing", "no context"))
 }
@@ -29,8 +31,13 @@ pub async fn client_ip() -> std::net::IpAddr {
 /// The signed-in admin, if they hold `permission`; otherwise `Unauthenticated` or `Forbidden`.
 pub async fn require(permission: Permission) -> Result<Actor, AppError> {
     let state = state()?;
+    require_with(&state, permission).await
+}
+
+/// `require` with the state already in hand.
+pub async fn require_with(state: &AppState, permission: Permission) -> Result<Actor, AppError> {
     let session = session().await?;
-    let actor = current_actor(&session, &state)
+    let actor = current_actor(&session, state)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if actor.role.grants(permission) {

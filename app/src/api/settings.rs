@@ -91,6 +91,7 @@ impl SettingsView {
 mod server {
     use super::*;
     use crate::api::guard;
+    use crate::backend::AppState;
     use crate::backend::audit::{Channel, Who};
     use crate::backend::auth::Actor;
     use crate::backend::settings::{self, Change, Snapshot};
@@ -115,11 +116,11 @@ mod server {
     }
 
     async fn page_for(
+        state: &AppState,
         view: SettingsView,
         actor: &Actor,
         snapshot: &Snapshot,
     ) -> Result<SettingsPage, AppError> {
-        let state = guard::state()?;
         let plan = actor.plan.includes_mail_security();
         let (policy, versions) = project(snapshot, &view.visible(plan));
         let import_member_count = if plan && view != SettingsView::Languages {
@@ -137,18 +138,23 @@ mod server {
     }
 
     pub async fn load(view: SettingsView) -> Result<SettingsPage, AppError> {
-        let actor = guard::require(view.page().entry().view).await?;
-        check_plan(view, &actor)?;
         let state = guard::state()?;
+        let actor = guard::require_with(&state, view.page().entry().view).await?;
+        check_plan(view, &actor)?;
         let snapshot = settings::load(&state.db, actor.company_id).await?;
-        page_for(view, &actor, &snapshot).await
+        page_for(&state, view, &actor, &snapshot).await
     }
 
     pub async fn save(
         view: SettingsView,
         changes: Vec<ChangeDto>,
     ) -> Result<SettingsPage, AppError> {
-        let actor = guard::require(view.page().entry().edit).await?;
+        let state = guard::state()?;
+        let headers = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .map_err(|e| crate::backend::auth::internal("reading request headers failed", e))?;
+        let client_ip = guard::client_ip().await;
+        let actor = guard::require_with(&state, view.page().entry().edit).await?;
         let plan = check_plan(view, &actor)?;
         let editable = view.editable(plan);
         let mut parsed = Vec::with_capacity(changes.len());
@@ -190,12 +196,8 @@ mod server {
                 "There are no changes to save.",
             ));
         }
-        let state = guard::state()?;
-        let headers = leptos_axum::extract::<http::HeaderMap>()
-            .await
-            .map_err(|e| crate::backend::auth::internal("reading request headers failed", e))?;
         let who = Who {
-            client_ip: guard::client_ip().await,
+            client_ip,
             channel: Channel::from_user_agent(
                 headers
                     .get(http::header::USER_AGENT)
@@ -204,7 +206,7 @@ mod server {
             actor,
         };
         let saved = settings::save(&state.db, &who, parsed).await?;
-        page_for(view, &who.actor, &saved.snapshot).await
+        page_for(&state, view, &who.actor, &saved.snapshot).await
     }
 }
 
