@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_foundation;
 mod m20261127_000002_settings_and_audit;
+mod m20261127_000003_audit_chain;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261127_000002_settings_and_audit::Migration),
+            Box::new(m20261127_000003_audit_chain::Migration),
         ]
     }
 }

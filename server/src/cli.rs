@@ -31,6 +31,20 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Verify the hash chain of the audit log: detects records that were altered, removed or
+    /// reordered directly in the database. Exits with 1 if any company's log fails.
+    Verify {
+        /// Only this company (its domain); by default every company.
+        #[arg(long)]
+        company: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -136,6 +150,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&config, cmd).await,
+        Command::Audit(AuditCommand::Verify { company }) => {
+            let db = connect(&config).await?;
+            let companies = match company {
+                Some(domain) => vec![accounts::find_company(&db, &domain).await?],
+                None => accounts::list_companies(&db).await?,
+            };
+            let mut failed = 0;
+            for c in companies {
+                match app::backend::audit::verify(&db, c.id).await? {
+                    Ok(n) => println!("{}: {n} records, chain intact", c.domain),
+                    Err(problem) => {
+                        failed += 1;
+                        println!("{}: FAILED: {problem}", c.domain);
+                    }
+                }
+            }
+            if failed > 0 {
+                anyhow::bail!(
+                    "the audit log of {failed} compan{} failed verification",
+                    if failed == 1 { "y" } else { "ies" }
+                );
+            }
+            Ok(())
+        }
     }
 }
 

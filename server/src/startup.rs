@@ -164,7 +164,14 @@ fn router(config: &Config, state: AppState, addr: SocketAddr) -> anyhow::Result<
     let context_state = state.clone();
     let context = move || provide_context(context_state.clone());
 
+    let export_state = state.clone();
     let pages = Router::<LeptosOptions>::new()
+        .route(
+            "/audit/export.csv",
+            get(move |session, addr, headers, query| {
+                crate::export::audit_csv(export_state.clone(), session, addr, headers, query)
+            }),
+        )
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

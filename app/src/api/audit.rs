@@ -1,4 +1,4 @@
-//! The audit log: a read-only, paginated list of the company's records.
+//! The audit log: filtered, paginated on the server, exported as CSV with the same filters.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -18,6 +18,53 @@ pub struct AuditRow {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub result: String,
+    /// For settings changes: the setting's key, and the save it was part of.
+    pub setting_key: Option<String>,
+    pub save_id: Option<String>,
+}
+
+/// The filters of the audit log. Empty fields do not filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    /// First day, `YYYY-MM-DD` (UTC), inclusive.
+    pub from: String,
+    /// Last day, `YYYY-MM-DD` (UTC), inclusive.
+    pub to: String,
+    /// Part of the admin's email address.
+    pub admin: String,
+    pub menu: String,
+    pub action: String,
+    /// `success` or `failure` (anything that is not a success).
+    pub result: String,
+    /// Searched in the target and the old and new values.
+    pub text: String,
+    pub page: u64,
+}
+
+impl AuditQuery {
+    /// The query as URL parameters (for links to the page and to the CSV export).
+    pub fn to_query_string(&self) -> String {
+        use crate::ui::nav::encode_query_value as enc;
+        let mut parts = Vec::new();
+        for (k, v) in [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("admin", &self.admin),
+            ("menu", &self.menu),
+            ("action", &self.action),
+            ("result", &self.result),
+            ("text", &self.text),
+        ] {
+            if !v.is_empty() {
+                parts.push(format!("{k}={}", enc(v)));
+            }
+        }
+        if self.page > 0 {
+            parts.push(format!("page={}", self.page));
+        }
+        parts.join("&")
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,50 +73,17 @@ pub struct AuditPage {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
+    /// The menus and actions present in the log, for the filter lists.
+    pub menus: Vec<String>,
+    pub actions: Vec<String>,
 }
 
 pub const PAGE_SIZE: u64 = 50;
 
-#[server(endpoint = "list_audit")]
-pub async fn list_audit(page: u64) -> Result<AuditPage, AppError> {
-    use crate::backend::auth::internal;
-    use crate::backend::entities::audit_entry;
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-
+#[server(endpoint = "list_audit", input = server_fn::codec::Json)]
+pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
+    use crate::backend::audit_query;
     let state = super::guard::state()?;
     let actor = super::guard::require_with(&state, crate::domain::Permission::ViewAuditLog).await?;
-    let paginator = audit_entry::Entity::find()
-        .filter(audit_entry::Column::CompanyId.eq(actor.company_id))
-        .order_by_desc(audit_entry::Column::Id)
-        .paginate(&state.db, PAGE_SIZE);
-    let counts = paginator
-        .num_items_and_pages()
-        .await
-        .map_err(|e| internal("counting audit records failed", e))?;
-    let page = page.min(counts.number_of_pages.saturating_sub(1));
-    let rows = paginator
-        .fetch_page(page)
-        .await
-        .map_err(|e| internal("reading audit records failed", e))?
-        .into_iter()
-        .map(|r| AuditRow {
-            id: r.id,
-            occurred_at: r.occurred_at.to_rfc3339(),
-            admin: r.actor_email,
-            client_ip: r.client_ip,
-            channel: r.channel,
-            menu: r.menu,
-            action: r.action,
-            target: r.target,
-            old_value: r.old_value,
-            new_value: r.new_value,
-            result: r.result,
-        })
-        .collect();
-    Ok(AuditPage {
-        rows,
-        page,
-        pages: counts.number_of_pages.max(1),
-        total: counts.number_of_items,
-    })
+    audit_query::page(&state.db, actor.company_id, &query).await
 }

@@ -37,9 +37,10 @@ pub async fn sign_in(
 ) -> Result<String, AppError> {
     use super::guard;
     let state = guard::state()?;
+    let channel = guard::channel();
     let client = guard::client_ip().await;
     let session = guard::session().await?;
-    crate::backend::auth::sign_in(&state, &session, &email, &password, client).await?;
+    crate::backend::auth::sign_in(&state, &session, &email, &password, client, channel).await?;
     Ok(crate::domain::NextPath::or_home(next.as_deref()))
 }
 
@@ -47,9 +48,17 @@ pub async fn sign_in(
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use super::guard;
-    guard::require(crate::domain::Permission::EnterConsole).await?;
+    let state = guard::state()?;
+    let channel = guard::channel();
+    let client_ip = guard::client_ip().await;
+    let actor = guard::require_with(&state, crate::domain::Permission::EnterConsole).await?;
     let session = guard::session().await?;
-    crate::backend::auth::sign_out(&session).await
+    let who = crate::backend::audit::Who {
+        actor,
+        client_ip,
+        channel,
+    };
+    crate::backend::auth::sign_out(&state, &session, &who).await
 }
 
 /// The signed-in administrator.

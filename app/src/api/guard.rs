@@ -1,6 +1,7 @@
 //! The permission check that opens every server function.
 
 use crate::backend::AppState;
+use crate::backend::audit::{self, Author, Channel, Record, Who};
 use crate::backend::auth::{Actor, current_actor, internal};
 use crate::domain::Permission;
 use crate::error::AppError;
@@ -34,8 +35,33 @@ pub async fn require(permission: Permission) -> Result<Actor, AppError> {
     require_with(&state, permission).await
 }
 
-/// `require` with the state already in hand.
+/// How the request reached the console, from its User-Agent.
+pub fn channel() -> Channel {
+    let parts = use_context::<http::request::Parts>();
+    Channel::from_user_agent(
+        parts
+            .as_ref()
+            .and_then(|p| p.headers.get(http::header::USER_AGENT))
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// Who is calling, for the audit log; read from the request before the first await.
+pub async fn who(actor: Actor) -> Who {
+    Who {
+        actor,
+        client_ip: client_ip().await,
+        channel: channel(),
+    }
+}
+
+/// `require` with the state already in hand. A refusal of a signed-in admin is audited.
 pub async fn require_with(state: &AppState, permission: Permission) -> Result<Actor, AppError> {
+    let path = use_context::<http::request::Parts>()
+        .map(|p| p.uri.path().to_string())
+        .unwrap_or_default();
+    let channel = channel();
+    let ip = client_ip().await;
     let session = session().await?;
     let actor = current_actor(&session, state)
         .await?
@@ -43,11 +69,16 @@ pub async fn require_with(state: &AppState, permission: Permission) -> Result<Ac
     if actor.role.grants(permission) {
         Ok(actor)
     } else {
-        tracing::warn!(
-            user_id = actor.user_id,
-            ?permission,
-            "refused: missing permission"
-        );
+        tracing::warn!(user_id = actor.user_id, ?permission, %path, "refused: missing permission");
+        let who = Who {
+            actor,
+            client_ip: ip,
+            channel,
+        };
+        let record = Record::event("Console", "Refused call", path, "Refused: no permission");
+        if let Err(e) = audit::append(&state.db, &Author::from(&who), record).await {
+            tracing::error!(error = %e, "writing a refused call to the audit log failed");
+        }
         Err(AppError::Forbidden)
     }
 }

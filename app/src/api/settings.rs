@@ -92,7 +92,7 @@ mod server {
     use super::*;
     use crate::api::guard;
     use crate::backend::AppState;
-    use crate::backend::audit::{Channel, Who};
+    use crate::backend::audit::Who;
     use crate::backend::auth::Actor;
     use crate::backend::settings::{self, Change, Snapshot};
     use crate::domain::policy::Allowance;
@@ -150,9 +150,7 @@ mod server {
         changes: Vec<ChangeDto>,
     ) -> Result<SettingsPage, AppError> {
         let state = guard::state()?;
-        let headers = leptos_axum::extract::<http::HeaderMap>()
-            .await
-            .map_err(|e| crate::backend::auth::internal("reading request headers failed", e))?;
+        let channel = guard::channel();
         let client_ip = guard::client_ip().await;
         let actor = guard::require_with(&state, view.page().entry().edit).await?;
         let plan = check_plan(view, &actor)?;
@@ -198,11 +196,7 @@ mod server {
         }
         let who = Who {
             client_ip,
-            channel: Channel::from_user_agent(
-                headers
-                    .get(http::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok()),
-            ),
+            channel,
             actor,
         };
         let saved = settings::save(&state.db, &who, parsed).await?;

@@ -53,6 +53,7 @@ pub async fn create_company(
         domain: Set(domain),
         plan: Set(plan.as_str().to_string()),
         created_at: Set(chrono::Utc::now()),
+        audit_head: Set(String::new()),
         ..Default::default()
     };
     Ok(model.insert(db).await?)
@@ -197,4 +198,11 @@ pub async fn add_import_setting(
     super::settings::add_import_setting(db, user.company_id, user.id, address.as_str(), &host)
         .await?;
     Ok(())
+}
+
+pub async fn list_companies(db: &DatabaseConnection) -> anyhow::Result<Vec<company::Model>> {
+    Ok(company::Entity::find()
+        .order_by_asc(company::Column::Id)
+        .all(db)
+        .await?)
 }

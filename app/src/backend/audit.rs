@@ -1,9 +1,18 @@
-//! The audit writer: one record per change, written in the same transaction as the change.
+//! The audit log: one record per change, sign-in and refused attempt, written in the same
+//! transaction as what it records. Records form a hash chain per company: each holds the hash of
+//! the previous one, and the company row holds the newest, so `verify` finds any record that was
+//! altered, removed or moved. The application never updates or deletes records.
 
 use super::auth::Actor;
-use super::entities::audit_entry;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use super::entities::{audit_entry, company};
+use chrono::{SubsecRound, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 
 /// How the change reached the console.
@@ -40,6 +49,36 @@ pub struct Who {
     pub channel: Channel,
 }
 
+/// The author of a record: an admin, or (for failed sign-ins) whoever tried an account.
+#[derive(Clone, Debug)]
+pub struct Author {
+    pub company_id: i64,
+    pub user_id: Option<i64>,
+    pub email: String,
+    pub client_ip: IpAddr,
+    pub channel: Channel,
+}
+
+impl From<&Who> for Author {
+    fn from(who: &Who) -> Self {
+        Self {
+            company_id: who.actor.company_id,
+            user_id: Some(who.actor.user_id),
+            email: who.actor.email.clone(),
+            client_ip: who.client_ip,
+            channel: who.channel,
+        }
+    }
+}
+
+/// A setting's stored values before and after a change.
+#[derive(Clone, Debug)]
+pub struct SettingChange {
+    pub key: String,
+    pub old_json: String,
+    pub new_json: String,
+}
+
 pub struct Record<'a> {
     pub menu: &'a str,
     pub action: &'a str,
@@ -47,25 +86,227 @@ pub struct Record<'a> {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub result: &'a str,
+    pub setting: Option<SettingChange>,
+    pub save_id: Option<String>,
 }
 
-pub async fn write<C: ConnectionTrait>(db: &C, who: &Who, record: Record<'_>) -> Result<(), DbErr> {
-    audit_entry::ActiveModel {
-        company_id: Set(who.actor.company_id),
-        occurred_at: Set(chrono::Utc::now()),
-        actor_user_id: Set(Some(who.actor.user_id)),
-        actor_email: Set(who.actor.email.clone()),
-        client_ip: Set(who.client_ip.to_string()),
-        channel: Set(who.channel.label().to_string()),
-        menu: Set(record.menu.to_string()),
-        action: Set(record.action.to_string()),
-        target: Set(record.target),
-        old_value: Set(record.old_value),
-        new_value: Set(record.new_value),
-        result: Set(record.result.to_string()),
-        ..Default::default()
+impl<'a> Record<'a> {
+    pub fn event(
+        menu: &'a str,
+        action: &'a str,
+        target: impl Into<String>,
+        result: &'a str,
+    ) -> Self {
+        Self {
+            menu,
+            action,
+            target: target.into(),
+            old_value: None,
+            new_value: None,
+            result,
+            setting: None,
+            save_id: None,
+        }
     }
-    .insert(db)
-    .await
-    .map(|_| ())
+}
+
+/// Serialises saves and audit appends of one company: the first write of any transaction that
+/// appends to its audit log. On SQLite it also takes the write lock up front, so that concurrent
+/// transactions wait (busy timeout) instead of failing with "database is locked".
+pub async fn lock_company<C: ConnectionTrait>(db: &C, company_id: i64) -> Result<(), DbErr> {
+    company::Entity::update_many()
+        .col_expr(
+            company::Column::Plan,
+            Expr::col(company::Column::Plan).into(),
+        )
+        .filter(company::Column::Id.eq(company_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// The hash of a record: SHA-256 over the previous hash and the record's contents.
+pub fn record_hash(prev_hash: &str, m: &audit_entry::Model) -> String {
+    let contents = serde_json::json!([
+        m.company_id,
+        m.occurred_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        m.actor_user_id,
+        m.actor_email,
+        m.client_ip,
+        m.channel,
+        m.menu,
+        m.action,
+        m.target,
+        m.old_value,
+        m.new_value,
+        m.result,
+        m.setting_key,
+        m.old_json,
+        m.new_json,
+        m.save_id,
+    ]);
+    let mut hasher = Sha256::new();
+    hasher.update(prev_hash.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(contents.to_string().as_bytes());
+    hex::encode(hasher.finalize())
+}
+
+/// Appends a record inside the caller's transaction, which must hold `lock_company`.
+pub async fn write<C: ConnectionTrait>(
+    db: &C,
+    author: &Author,
+    record: Record<'_>,
+) -> Result<(), DbErr> {
+    let head = company::Entity::find_by_id(author.company_id)
+        .select_only()
+        .column(company::Column::AuditHead)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .unwrap_or_default();
+    let (setting_key, old_json, new_json) = match record.setting {
+        Some(s) => (Some(s.key), Some(s.old_json), Some(s.new_json)),
+        None => (None, None, None),
+    };
+    let mut model = audit_entry::Model {
+        id: 0,
+        company_id: author.company_id,
+        // Microseconds: what both databases keep, so the hash survives the round trip.
+        occurred_at: Utc::now().trunc_subsecs(6),
+        actor_user_id: author.user_id,
+        actor_email: author.email.clone(),
+        client_ip: author.client_ip.to_string(),
+        channel: author.channel.label().to_string(),
+        menu: record.menu.to_string(),
+        action: record.action.to_string(),
+        target: record.target,
+        old_value: record.old_value,
+        new_value: record.new_value,
+        result: record.result.to_string(),
+        setting_key,
+        old_json,
+        new_json,
+        save_id: record.save_id,
+        prev_hash: head.clone(),
+        hash: String::new(),
+    };
+    model.hash = record_hash(&head, &model);
+    let hash = model.hash.clone();
+    let mut active: audit_entry::ActiveModel = model.into();
+    active.id = sea_orm::ActiveValue::NotSet;
+    active.insert(db).await?;
+    company::Entity::update_many()
+        .col_expr(company::Column::AuditHead, Expr::value(hash))
+        .filter(company::Column::Id.eq(author.company_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Appends a record in a transaction of its own (sign-ins, refused attempts).
+pub async fn append(
+    db: &DatabaseConnection,
+    author: &Author,
+    record: Record<'_>,
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    lock_company(&txn, author.company_id).await?;
+    write(&txn, author, record).await?;
+    txn.commit().await
+}
+
+/// What `verify` found wrong, naming the record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChainProblem {
+    /// The record's contents no longer match its hash.
+    Altered { id: i64 },
+    /// The record does not follow the one before it: a record between them was removed, or the
+    /// records were reordered.
+    Broken { id: i64, after: Option<i64> },
+    /// The newest record is not the one the company row points to: records at the end were
+    /// removed.
+    TailMissing { last_id: Option<i64> },
+}
+
+impl std::fmt::Display for ChainProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChainProblem::Altered { id } => {
+                write!(
+                    f,
+                    "record #{id} was altered: its contents do not match its hash"
+                )
+            }
+            ChainProblem::Broken {
+                id,
+                after: Some(prev),
+            } => write!(
+                f,
+                "record #{id} does not follow record #{prev}: a record between them was removed or the records were reordered"
+            ),
+            ChainProblem::Broken { id, after: None } => write!(
+                f,
+                "record #{id} is the first record but does not start the chain: earlier records were removed"
+            ),
+            ChainProblem::TailMissing { last_id: Some(id) } => write!(
+                f,
+                "the log ends at record #{id}, but newer records existed: they were removed"
+            ),
+            ChainProblem::TailMissing { last_id: None } => {
+                write!(
+                    f,
+                    "the log is empty, but records existed: they were removed"
+                )
+            }
+        }
+    }
+}
+
+/// Checks a company's whole chain; `Ok(n)` is the number of records verified.
+pub async fn verify(
+    db: &DatabaseConnection,
+    company_id: i64,
+) -> Result<Result<u64, ChainProblem>, DbErr> {
+    let head = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .map(|c| c.audit_head)
+        .unwrap_or_default();
+    let mut prev_hash = String::new();
+    let mut prev_id: Option<i64> = None;
+    let mut count = 0u64;
+    let mut after_id = 0i64;
+    loop {
+        let batch = audit_entry::Entity::find()
+            .filter(audit_entry::Column::CompanyId.eq(company_id))
+            .filter(audit_entry::Column::Id.gt(after_id))
+            .order_by_asc(audit_entry::Column::Id)
+            .limit(1000)
+            .all(db)
+            .await?;
+        if batch.is_empty() {
+            break;
+        }
+        for record in batch {
+            if record.prev_hash != prev_hash {
+                return Ok(Err(ChainProblem::Broken {
+                    id: record.id,
+                    after: prev_id,
+                }));
+            }
+            if record_hash(&record.prev_hash, &record) != record.hash {
+                return Ok(Err(ChainProblem::Altered { id: record.id }));
+            }
+            prev_hash = record.hash.clone();
+            prev_id = Some(record.id);
+            after_id = record.id;
+            count += 1;
+        }
+    }
+    if prev_hash != head {
+        return Ok(Err(ChainProblem::TailMissing { last_id: prev_id }));
+    }
+    Ok(Ok(count))
 }

@@ -1,5 +1,6 @@
 //! Who is calling: signing in, reading the signed-in admin from the session, signing out.
 
+use super::audit::{self, Author, Channel, Record};
 use super::entities::{company, user};
 use super::sessions::{AUTH_KEY, SessionAuth};
 use super::state::AppState;
@@ -91,6 +92,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     client: IpAddr,
+    channel: Channel,
 ) -> Result<Actor, AppError> {
     if email.trim().is_empty() {
         return Err(AppError::validation("email", "Enter your email address."));
@@ -116,16 +118,54 @@ pub async fn sign_in(
         .verify(password, found.as_ref().map(|u| u.password_hash.as_str()))
         .await
         .map_err(|e| internal("checking the password failed", e))?;
+    let author = |user: &user::Model| Author {
+        company_id: user.company_id,
+        user_id: Some(user.id),
+        email: user.email.clone(),
+        client_ip: client,
+        channel,
+    };
     let user = match found {
         Some(user) if matches && user.active => user,
-        _ => {
+        other => {
             state.limiter.record_failure(email.trim(), client);
             tracing::info!(%client, "sign-in refused");
+            // Failures against a real account go to its company's log; others have no company.
+            if let Some(user) = other {
+                let reason = if !user.active {
+                    "Failure: account deactivated"
+                } else {
+                    "Failure: wrong password"
+                };
+                if let Err(e) = audit::append(
+                    &state.db,
+                    &author(&user),
+                    Record::event(SIGN_IN_MENU, "Sign in", user.email.clone(), reason),
+                )
+                .await
+                {
+                    tracing::error!(error = %e, "writing a failed sign-in to the audit log failed");
+                }
+            }
             return Err(AppError::BadCredentials);
         }
     };
     let role = user.role.parse::<Role>().unwrap_or(Role::Member);
     if !role.is_admin() {
+        if let Err(e) = audit::append(
+            &state.db,
+            &author(&user),
+            Record::event(
+                SIGN_IN_MENU,
+                "Sign in",
+                user.email.clone(),
+                "Refused: members cannot sign in",
+            ),
+        )
+        .await
+        {
+            tracing::error!(error = %e, "writing a refused sign-in to the audit log failed");
+        }
         return Err(AppError::NotAnAdmin);
     }
     // A new id at sign-in, so that an id planted before sign-in is worth nothing after it.
@@ -146,11 +186,33 @@ pub async fn sign_in(
         .await
         .map_err(|e| internal("writing the session failed", e))?;
     let actor = current_actor(session, state).await?;
+    // A sign-in that cannot be recorded does not happen.
+    audit::append(
+        &state.db,
+        &author(&user),
+        Record::event(SIGN_IN_MENU, "Sign in", user.email.clone(), "Success"),
+    )
+    .await
+    .map_err(|e| internal("writing a sign-in to the audit log failed", e))?;
     tracing::info!(user_id = user.id, %client, "signed in");
     actor.ok_or(AppError::BadCredentials)
 }
 
+/// The audit log's menu for sign-ins, sign-outs and refused calls.
+pub const SIGN_IN_MENU: &str = "Sign-in";
+
 /// Ends the session on the server and clears its cookie.
-pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    end_session(session).await
+pub async fn sign_out(
+    state: &AppState,
+    session: &Session,
+    who: &super::audit::Who,
+) -> Result<(), AppError> {
+    end_session(session).await?;
+    audit::append(
+        &state.db,
+        &Author::from(who),
+        Record::event(SIGN_IN_MENU, "Sign out", who.actor.email.clone(), "Success"),
+    )
+    .await
+    .map_err(|e| internal("writing a sign-out to the audit log failed", e))
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_query;
 pub mod auth;
 pub mod db;
 pub mod entities;

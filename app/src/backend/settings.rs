@@ -4,7 +4,7 @@
 
 use super::audit::{self, Who};
 use super::auth::internal;
-use super::entities::{company, import_setting, setting};
+use super::entities::{import_setting, setting};
 use crate::domain::policy::{Allowance, Policy, SettingKey};
 use crate::error::AppError;
 use sea_orm::sea_query::Expr;
@@ -14,6 +14,15 @@ use sea_orm::{
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+/// The audit action of a settings change.
+pub const CHANGE_SETTING: &str = "Change setting";
+
+fn new_save_id() -> String {
+    use rand::Rng;
+    let bytes: [u8; 12] = rand::thread_rng().r#gen();
+    hex::encode(bytes)
+}
 
 /// The stored policy and the version of each setting (0: never changed from the default).
 #[derive(Clone, Debug, PartialEq)]
@@ -86,15 +95,11 @@ pub async fn save(
         .map_err(|e| internal("starting a save failed", e))?;
     // Take the company's write lock first: saves of one company queue here (on SQLite this is
     // what lets the busy timeout work instead of failing with "database is locked").
-    company::Entity::update_many()
-        .col_expr(
-            company::Column::Plan,
-            Expr::col(company::Column::Plan).into(),
-        )
-        .filter(company::Column::Id.eq(company_id))
-        .exec(&txn)
+    audit::lock_company(&txn, company_id)
         .await
         .map_err(|e| internal("locking the company for a save failed", e))?;
+    let author = audit::Author::from(who);
+    let save_id = new_save_id();
 
     let before = load(&txn, company_id).await?;
     let mut after = before.policy.clone();
@@ -169,14 +174,20 @@ pub async fn save(
         changed.push(change.key);
         audit::write(
             &txn,
-            who,
+            &author,
             audit::Record {
                 menu: change.key.area().menu_name(),
-                action: "Change setting",
+                action: CHANGE_SETTING,
                 target: after.audit_target(change.key),
                 old_value: Some(before.policy.display(change.key)),
                 new_value: Some(after.display(change.key)),
                 result: "Success",
+                setting: Some(audit::SettingChange {
+                    key: change.key.id().to_string(),
+                    old_json: before.policy.get_json(change.key).to_string(),
+                    new_json: after.get_json(change.key).to_string(),
+                }),
+                save_id: Some(save_id.clone()),
             },
         )
         .await
@@ -198,7 +209,7 @@ pub async fn save(
         if deleted > 0 {
             audit::write(
                 &txn,
-                who,
+                &author,
                 audit::Record {
                     menu: SettingKey::ImportExternalEmail.area().menu_name(),
                     action: "Delete members' import settings",
@@ -206,6 +217,8 @@ pub async fn save(
                     old_value: Some(format!("{members} members, {deleted} import settings")),
                     new_value: Some("(deleted)".to_string()),
                     result: "Success",
+                    setting: None,
+                    save_id: Some(save_id.clone()),
                 },
             )
             .await

@@ -18,7 +18,7 @@ const NO_CHANGES: &str = r#"{"changes":[{"key":"mail_backup","value":false,"base
 /// function's own permission check instead of failing to parse.
 const EXAMPLE_ARGS: &[(&str, &str, &str)] = &[
     ("/api/sign_in", FORM, "email=x%40acme.example&password=x"),
-    ("/api/list_audit", FORM, "page=0"),
+    ("/api/list_audit", JSON, r#"{"query":{}}"#),
     ("/api/save_mail_security", JSON, NO_CHANGES),
     ("/api/save_network_security", JSON, NO_CHANGES),
     ("/api/save_mail_general", JSON, NO_CHANGES),

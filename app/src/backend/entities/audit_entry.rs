@@ -18,6 +18,16 @@ pub struct Model {
     pub old_value: Option<String>,
     pub new_value: Option<String>,
     pub result: String,
+    /// For settings changes: the setting and its stored values before and after.
+    pub setting_key: Option<String>,
+    pub old_json: Option<String>,
+    pub new_json: Option<String>,
+    /// Records written by one save share it.
+    pub save_id: Option<String>,
+    /// The hash of the company's previous record ("" for the first).
+    pub prev_hash: String,
+    /// SHA-256 over `prev_hash` and this record's contents.
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

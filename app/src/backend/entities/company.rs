@@ -10,6 +10,8 @@ pub struct Model {
     pub domain: String,
     pub plan: String,
     pub created_at: DateTimeUtc,
+    /// The hash of the company's newest audit record.
+    pub audit_head: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,56 +1,172 @@
-//! The audit log: who changed what, when, from where; newest first, a page at a time.
+//! The audit log: who changed what, when, from where; filtered and paged on the server, newest
+//! first. The filters live in the address, so a filtered view can be shared and Back works.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
 
 use super::PageGuard;
-use crate::api::audit::list_audit;
+use crate::api::audit::{AuditQuery, AuditRow, list_audit};
 use crate::domain::Page;
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
     view! {
         <PageGuard page=Page::AuditLog>
-            <AuditTable />
+            <AuditLog />
         </PageGuard>
     }
 }
 
+/// A UTC time, shown in the browser's local time once the page is live (the server renders UTC).
 #[component]
-fn AuditTable() -> impl IntoView {
-    let page = RwSignal::new(0u64);
-    let data = Resource::new(move || page.get(), list_audit);
+fn LocalTime(iso: String) -> impl IntoView {
+    let utc = iso.replace('T', " ").replace('Z', " UTC");
+    let shown = RwSignal::new(utc.clone());
+    #[cfg(feature = "hydrate")]
+    {
+        let iso = iso.clone();
+        Effect::new(move || {
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&iso));
+            if !date.get_time().is_nan() {
+                let local: String = date
+                    .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+                    .into();
+                shown.set(local);
+            }
+        });
+    }
+    view! { <time datetime=iso title=utc>{move || shown.get()}</time> }
+}
+
+fn row_view(r: AuditRow) -> impl IntoView {
+    view! {
+        <tr>
+            <td data-label="Time"><LocalTime iso=r.occurred_at /></td>
+            <td data-label="Admin">{r.admin}</td>
+            <td data-label="Address">{r.client_ip}</td>
+            <td data-label="Channel">{r.channel}</td>
+            <td data-label="Menu">{r.menu}</td>
+            <td data-label="Action">{r.action}</td>
+            <td data-label="Target">{r.target}</td>
+            <td data-label="Old value" class="value-cell">{r.old_value.unwrap_or_default()}</td>
+            <td data-label="New value" class="value-cell">{r.new_value.unwrap_or_default()}</td>
+            <td data-label="Result">{r.result}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn AuditLog() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        params.with(|p| AuditQuery {
+            from: p.get("from").unwrap_or_default(),
+            to: p.get("to").unwrap_or_default(),
+            admin: p.get("admin").unwrap_or_default(),
+            menu: p.get("menu").unwrap_or_default(),
+            action: p.get("action").unwrap_or_default(),
+            result: p.get("result").unwrap_or_default(),
+            text: p.get("text").unwrap_or_default(),
+            page: p.get("page").and_then(|n| n.parse().ok()).unwrap_or(0),
+        })
+    });
+    let data = Resource::new(move || query.get(), list_audit);
+    let q = move || query.get();
+    let page_link =
+        move |page: u64| format!("/audit?{}", AuditQuery { page, ..q() }.to_query_string());
+    let export = move || {
+        format!(
+            "/audit/export.csv?{}",
+            AuditQuery { page: 0, ..q() }.to_query_string()
+        )
+    };
+
     view! {
         <Title text="Audit log" />
-        <h1>"Audit log"</h1>
+        <div class="page-head">
+            <h1>"Audit log"</h1>
+            <a class="button" href=export download="audit-log.csv">"Export CSV"</a>
+        </div>
+        <Form method="GET" action="/audit" attr:class="filters" attr:aria-label="Filter the audit log">
+            <div class="filter">
+                <label for="f-from">"From"</label>
+                <input id="f-from" type="date" name="from" value=move || q().from />
+            </div>
+            <div class="filter">
+                <label for="f-to">"To"</label>
+                <input id="f-to" type="date" name="to" value=move || q().to />
+            </div>
+            <div class="filter">
+                <label for="f-admin">"Admin"</label>
+                <input id="f-admin" type="text" name="admin" value=move || q().admin />
+            </div>
+            <Transition>
+                {move || Suspend::new(async move {
+                    let (menus, actions) = data
+                        .await
+                        .map(|p| (p.menus, p.actions))
+                        .unwrap_or_default();
+                    let options = |list: Vec<String>, selected: String| {
+                        list.into_iter()
+                            .map(|m| {
+                                let is = m == selected;
+                                let label = m.clone();
+                                view! { <option value=m selected=is>{label}</option> }
+                            })
+                            .collect_view()
+                    };
+                    view! {
+                        <div class="filter">
+                            <label for="f-menu">"Menu"</label>
+                            <select id="f-menu" name="menu">
+                                <option value="">"All"</option>
+                                {options(menus, q().menu)}
+                            </select>
+                        </div>
+                        <div class="filter">
+                            <label for="f-action">"Action"</label>
+                            <select id="f-action" name="action">
+                                <option value="">"All"</option>
+                                {options(actions, q().action)}
+                            </select>
+                        </div>
+                    }
+                })}
+            </Transition>
+            <div class="filter">
+                <label for="f-result">"Result"</label>
+                <select id="f-result" name="result">
+                    <option value="" selected=move || q().result.is_empty()>"All"</option>
+                    <option value="success" selected=move || q().result == "success">"Success"</option>
+                    <option value="failure" selected=move || q().result == "failure">"Failure or refusal"</option>
+                </select>
+            </div>
+            <div class="filter wide">
+                <label for="f-text">"Search target and values"</label>
+                <input id="f-text" type="search" name="text" value=move || q().text />
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="primary">"Apply filters"</button>
+                <a href="/audit">"Clear"</a>
+            </div>
+        </Form>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(p) if p.rows.is_empty() => view! { <p>"No records yet."</p> }.into_any(),
+                    Ok(p) if p.rows.is_empty() => view! { <p>"No records match."</p> }.into_any(),
                     Ok(p) => {
-                        let rows = p.rows.into_iter().map(|r| view! {
-                            <tr>
-                                <td data-label="Time (UTC)"><time datetime=r.occurred_at.clone()>{r.occurred_at.replace('T', " ").chars().take(19).collect::<String>()}</time></td>
-                                <td data-label="Admin">{r.admin}</td>
-                                <td data-label="Address">{r.client_ip}</td>
-                                <td data-label="Channel">{r.channel}</td>
-                                <td data-label="Menu">{r.menu}</td>
-                                <td data-label="Action">{r.action}</td>
-                                <td data-label="Target">{r.target}</td>
-                                <td data-label="Old value" class="value-cell">{r.old_value.unwrap_or_default()}</td>
-                                <td data-label="New value" class="value-cell">{r.new_value.unwrap_or_default()}</td>
-                                <td data-label="Result">{r.result}</td>
-                            </tr>
-                        }).collect_view();
                         let (current, pages, total) = (p.page, p.pages, p.total);
+                        let rows = p.rows.into_iter().map(row_view).collect_view();
                         view! {
-                            <p class="help">{format!("{total} records")}</p>
+                            <p class="help" role="status">{format!("{total} records")}</p>
                             <div class="table-wrap">
                                 <table class="audit">
                                     <thead>
                                         <tr>
-                                            <th scope="col">"Time (UTC)"</th>
+                                            <th scope="col">"Time"</th>
                                             <th scope="col">"Admin"</th>
                                             <th scope="col">"Address"</th>
                                             <th scope="col">"Channel"</th>
@@ -66,11 +182,12 @@ fn AuditTable() -> impl IntoView {
                                 </table>
                             </div>
                             <nav class="pager" aria-label="Audit log pages">
-                                <button type="button" disabled=current == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous"</button>
+                                {(current > 0).then(|| view! { <a href=page_link(current - 1)>"Previous"</a> })}
                                 <span>{format!("Page {} of {}", current + 1, pages)}</span>
-                                <button type="button" disabled=current + 1 >= pages on:click=move |_| page.update(|p| *p += 1)>"Next"</button>
+                                {(current + 1 < pages).then(|| view! { <a href=page_link(current + 1)>"Next"</a> })}
                             </nav>
-                        }.into_any()
+                        }
+                        .into_any()
                     }
                 }
             })}
