@@ -5,6 +5,23 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+/// One setting changed by someone else since the admin started editing it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictField {
+    /// The setting's key.
+    pub key: String,
+    pub label: String,
+    /// What the admin tried to save, as text.
+    pub yours: String,
+    /// What is stored now, as text and as its stored value.
+    pub current: String,
+    pub current_value: serde_json::Value,
+    pub current_version: i64,
+    /// Who changed it, and when (RFC 3339, UTC).
+    pub changed_by: Option<String>,
+    pub changed_at: Option<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AppError {
@@ -17,8 +34,11 @@ pub enum AppError {
     Forbidden,
     #[error("Mail Security is available on the Standard and Standard Plus plans.")]
     PlanRequired,
-    #[error("Someone else changed this in the meantime.")]
-    Conflict { current: String },
+    /// Another admin changed settings this save was based on; nothing was stored.
+    #[error(
+        "Another administrator changed these settings while you were editing. Nothing was saved."
+    )]
+    Conflict { current: Vec<ConflictField> },
     #[error("Not found.")]
     NotFound,
     #[error("Too many attempts. Please try again later.")]

@@ -11,4 +11,4 @@ pub mod domain;
 pub mod error;
 pub mod ui;
 
-pub use error::AppError;
+pub use error::{AppError, ConflictField};

@@ -104,17 +104,16 @@ pub async fn save(
     let before = load(&txn, company_id).await?;
     let mut after = before.policy.clone();
     let edited: Vec<SettingKey> = changes.iter().map(|c| c.key).collect();
+    let stale: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.base_version != before.versions.get(&c.key).copied().unwrap_or(0))
+        .collect();
+    if !stale.is_empty() {
+        return Err(AppError::Conflict {
+            current: conflicts(&txn, company_id, &before, &stale).await?,
+        });
+    }
     for change in &changes {
-        let current = before.versions.get(&change.key).copied().unwrap_or(0);
-        if change.base_version != current {
-            return Err(AppError::Conflict {
-                current: format!(
-                    "{}: {}",
-                    change.key.label(),
-                    before.policy.display(change.key)
-                ),
-            });
-        }
         after
             .set_json(change.key, change.value.clone())
             .map_err(|message| AppError::validation(change.key.id(), message))?;
@@ -167,7 +166,7 @@ pub async fn save(
         };
         if !stored {
             return Err(AppError::Conflict {
-                current: change.key.label().to_string(),
+                current: conflicts(&txn, company_id, &before, &[change]).await?,
             });
         }
         versions.insert(change.key, version);
@@ -237,6 +236,50 @@ pub async fn save(
         changed,
         deleted_import_settings: deleted,
     })
+}
+
+/// Describes each stale change: the admin's value beside the stored one, and who stored it when.
+async fn conflicts<C: ConnectionTrait>(
+    db: &C,
+    company_id: i64,
+    before: &Snapshot,
+    stale: &[&Change],
+) -> Result<Vec<crate::error::ConflictField>, AppError> {
+    use super::entities::user;
+    let mut out = Vec::new();
+    for change in stale {
+        let row = setting::Entity::find_by_id((company_id, change.key.id().to_string()))
+            .one(db)
+            .await
+            .map_err(|e| internal("reading a conflicting setting failed", e))?;
+        let changed_by = match row.as_ref().and_then(|r| r.updated_by) {
+            Some(id) => user::Entity::find_by_id(id)
+                .one(db)
+                .await
+                .map_err(|e| internal("reading who changed a setting failed", e))?
+                .map(|u| format!("{} ({})", u.display_name, u.email)),
+            None => None,
+        };
+        let mut yours = before.policy.clone();
+        let yours = match yours.set_json(change.key, change.value.clone()) {
+            Ok(()) => yours.display(change.key),
+            Err(_) => change.value.to_string(),
+        };
+        out.push(crate::error::ConflictField {
+            key: change.key.id().to_string(),
+            label: change.key.label().to_string(),
+            yours,
+            current: before.policy.display(change.key),
+            current_value: before.policy.get_json(change.key),
+            current_version: before.versions.get(&change.key).copied().unwrap_or(0),
+            changed_by,
+            changed_at: row.map(|r| {
+                r.updated_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            }),
+        });
+    }
+    Ok(out)
 }
 
 /// Adds an import setting for a member (operator command and demo data).

@@ -5,6 +5,7 @@ mod login;
 pub mod nav;
 mod pages;
 mod settings;
+pub mod time;
 pub mod unsaved;
 
 use leptos::prelude::*;

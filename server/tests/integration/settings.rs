@@ -383,6 +383,20 @@ async fn a_stale_version_is_refused_and_stores_nothing(backend: Backend) {
     .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["kind"], "conflict");
+    // Only the field the other admin changed conflicts, with both values and who changed it.
+    let conflicts = body["current"].as_array().cloned().unwrap_or_default();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0]["key"], "mail_backup");
+    assert_eq!(conflicts[0]["yours"], "ON");
+    assert_eq!(conflicts[0]["current"], "OFF");
+    assert_eq!(conflicts[0]["current_value"], false);
+    assert!(
+        conflicts[0]["changed_by"]
+            .as_str()
+            .unwrap_or("")
+            .contains(&email(Role::SuperAdmin))
+    );
+    assert!(conflicts[0]["changed_at"].as_str().is_some());
     let (_, now) = load(&app, &first, "mail_security").await;
     assert_eq!(now["policy"]["mail_backup"], false);
     assert_eq!(
@@ -615,3 +629,102 @@ both!(
     removing_a_language_keeps_its_warning_texts,
     removing_a_language_keeps_its_warning_texts
 );
+
+async fn concurrent_saves_of_one_field_store_exactly_one(backend: Backend) {
+    const N: usize = 8;
+    let app = TestApp::spawn(backend).await;
+    let mut admins = Vec::new();
+    for i in 0..N {
+        let role = if i % 2 == 0 {
+            Role::SuperAdmin
+        } else {
+            Role::SecurityAdmin
+        };
+        admins.push(app.signed_in(role).await);
+    }
+    let (_, start) = load(&app, &admins[0], "mail_security").await;
+    let before_audit = audit_count(&app).await;
+
+    // N admins change the same field from the same version at once. (A save of the value that is
+    // already stored changes nothing and is no conflict, so every admin really changes it.)
+    let saves = admins.iter().map(|client| {
+        let body = json!([change("external_alert_banner", json!(true), &start)]);
+        let app = &app;
+        async move { save(app, client, "mail_security", body).await }
+    });
+    let results = futures_join_all(saves).await;
+    let ok = results.iter().filter(|(s, _)| *s == 200).count();
+    let conflicts = results.iter().filter(|(s, _)| *s == 409).count();
+    assert_eq!((ok, conflicts), (1, N - 1), "{results:?}");
+    assert_eq!(
+        audit_count(&app).await,
+        before_audit + 1,
+        "exactly one audit record"
+    );
+    let (_, after) = load(&app, &admins[0], "mail_security").await;
+    assert_eq!(after["versions"]["external_alert_banner"], 1);
+    for key in ["mail_backup", "import_external_email", "external_popup"] {
+        assert_eq!(
+            after["policy"][key], start["policy"][key],
+            "{key} untouched"
+        );
+    }
+
+    // Saves of different fields from the same start all succeed.
+    let keys = [
+        ("mail_backup", json!(false)),
+        ("external_image_blocking", json!("required")),
+        ("download_time_limit_files", json!("do_not_allow")),
+        ("security_levels", json!(true)),
+        ("non_business_level", json!(true)),
+        ("warning_texts_mobile", json!({"default": "Mobile warning"})),
+    ];
+    let saves = keys.iter().zip(&admins).map(|((key, value), client)| {
+        let body = json!([change(key, value.clone(), &after)]);
+        let app = &app;
+        async move { save(app, client, "mail_security", body).await }
+    });
+    let results = futures_join_all(saves).await;
+    assert!(results.iter().all(|(s, _)| *s == 200), "{results:?}");
+    let (_, last) = load(&app, &admins[0], "mail_security").await;
+    for (key, value) in keys {
+        assert_eq!(last["policy"][key], value, "{key}");
+    }
+    app.finish().await;
+}
+both!(
+    concurrent_saves_of_one_field_store_exactly_one,
+    concurrent_saves_of_one_field_store_exactly_one
+);
+
+/// Runs futures concurrently on this task (requests go out together).
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<F::Output> {
+    let handles: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs = Vec::new();
+    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all_done = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(fut) = slot {
+                match fut.as_mut().poll(cx) {
+                    std::task::Poll::Ready(out) => {
+                        results[i] = Some(out);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all_done = false,
+                }
+            }
+        }
+        if all_done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs.extend(results.into_iter().flatten());
+    outputs
+}

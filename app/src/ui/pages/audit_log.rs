@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::PageGuard;
 use crate::api::audit::{AuditQuery, AuditRow, list_audit};
 use crate::domain::Page;
+use crate::ui::time::LocalTime;
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
@@ -17,27 +18,6 @@ pub fn AuditLogPage() -> impl IntoView {
             <AuditLog />
         </PageGuard>
     }
-}
-
-/// A UTC time, shown in the browser's local time once the page is live (the server renders UTC).
-#[component]
-fn LocalTime(iso: String) -> impl IntoView {
-    let utc = iso.replace('T', " ").replace('Z', " UTC");
-    let shown = RwSignal::new(utc.clone());
-    #[cfg(feature = "hydrate")]
-    {
-        let iso = iso.clone();
-        Effect::new(move || {
-            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(&iso));
-            if !date.get_time().is_nan() {
-                let local: String = date
-                    .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
-                    .into();
-                shown.set(local);
-            }
-        });
-    }
-    view! { <time datetime=iso title=utc>{move || shown.get()}</time> }
 }
 
 fn row_view(r: AuditRow) -> impl IntoView {

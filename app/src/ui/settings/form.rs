@@ -6,7 +6,7 @@ use crate::api::settings::{ChangeDto, SettingsPage, SettingsView, save_view};
 use crate::domain::network::AllowedNetworks;
 use crate::domain::policy::{Policy, SettingKey};
 use crate::domain::security_level::LevelKind;
-use crate::error::AppError;
+use crate::error::{AppError, ConflictField};
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -29,6 +29,8 @@ pub struct Form {
     pub errors: RwSignal<BTreeMap<String, String>>,
     pub status: RwSignal<SaveStatus>,
     pub confirm: RwSignal<Option<Confirm>>,
+    /// Settings another admin changed since this admin started editing them.
+    pub conflicts: RwSignal<Vec<ConflictField>>,
 }
 
 /// Parses typed text into the draft; the error belongs to `field`.
@@ -61,6 +63,7 @@ impl Form {
             errors: RwSignal::new(BTreeMap::new()),
             status: RwSignal::new(SaveStatus::Idle),
             confirm: RwSignal::new(None),
+            conflicts: RwSignal::new(Vec::new()),
         }
     }
 
@@ -71,6 +74,41 @@ impl Form {
         self.editing.set(Vec::new());
         self.raw.set(BTreeMap::new());
         self.errors.set(BTreeMap::new());
+        self.conflicts.set(Vec::new());
+    }
+
+    /// Settles one conflict: the stored value and version become the current ones; the draft
+    /// keeps the admin's value ("keep mine") or takes the current one.
+    pub fn resolve(&self, key: &str, keep_mine: bool) {
+        let Some(conflict) = self
+            .conflicts
+            .with_untracked(|c| c.iter().find(|c| c.key == key).cloned())
+        else {
+            return;
+        };
+        let Some(setting) = SettingKey::from_id(key) else {
+            return;
+        };
+        self.saved.update(|page| {
+            if let Some(page) = page {
+                let _ = page
+                    .policy
+                    .set_json(setting, conflict.current_value.clone());
+                page.versions.insert(setting, conflict.current_version);
+            }
+        });
+        if !keep_mine {
+            self.draft.update(|d| {
+                let _ = d.set_json(setting, conflict.current_value.clone());
+            });
+            self.raw
+                .update(|r| r.retain(|field, _| field.split('.').next() != Some(key)));
+            self.clear_errors(key);
+        }
+        self.conflicts.update(|c| c.retain(|c| c.key != key));
+        if self.conflicts.with_untracked(|c| c.is_empty()) {
+            self.status.set(SaveStatus::Idle);
+        }
     }
 
     pub fn can_edit(&self) -> bool {
@@ -206,10 +244,15 @@ impl Form {
                         "Nothing was saved. Correct the fields marked below.".into(),
                     ));
                 }
-                Err(AppError::Conflict { current }) => form.status.set(SaveStatus::Failed(format!(
-                    "Nothing was saved: another administrator changed this setting in the meantime ({current}). Cancel to see the current values."
-                ))),
-                Err(e) => form.status.set(SaveStatus::Failed(format!("Nothing was saved. {e}"))),
+                Err(AppError::Conflict { current }) => {
+                    form.conflicts.set(current);
+                    form.status.set(SaveStatus::Failed(
+                        "Nothing was saved: another administrator changed some of these settings while you were editing. Choose which value to keep for each, then save again.".into(),
+                    ));
+                }
+                Err(e) => form
+                    .status
+                    .set(SaveStatus::Failed(format!("Nothing was saved. {e}"))),
             }
         });
     }

@@ -6,6 +6,7 @@ use super::form::{Form, SaveStatus};
 use crate::api::settings::load_view;
 use crate::error::AppError;
 use crate::ui::layout::AdminResource;
+use crate::ui::time::LocalTime;
 use crate::ui::unsaved::UnsavedEdits;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,6 +51,46 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         }
     };
 
+    let conflicts = move || {
+        let list = form.conflicts.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|c| {
+                    let (keep, take) = (c.key.clone(), c.key.clone());
+                    let who = c.changed_by.clone().unwrap_or_else(|| "another administrator".into());
+                    view! {
+                        <li class="conflict">
+                            <h3>{c.label.clone()}</h3>
+                            <p class="help">
+                                {format!("Changed by {who}")}
+                                {c.changed_at.clone().map(|t| view! { " at " <LocalTime iso=t /> })}
+                            </p>
+                            <dl>
+                                <dt>"Your value"</dt>
+                                <dd>{c.yours.clone()}</dd>
+                                <dt>"Current value"</dt>
+                                <dd>{c.current.clone()}</dd>
+                            </dl>
+                            <div class="conflict-actions">
+                                <button type="button" aria-label=format!("Keep my value for {}", c.label)
+                                    on:click=move |_| form.resolve(&keep, true)>"Keep mine"</button>
+                                <button type="button" aria-label=format!("Use the current value for {}", c.label)
+                                    on:click=move |_| form.resolve(&take, false)>"Use current"</button>
+                            </div>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="conflicts" aria-labelledby="conflicts-title">
+                    <h2 id="conflicts-title">"Changed by another administrator"</h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
+    };
+
     view! {
         <Title text=title />
         <div class="page-head">
@@ -57,6 +98,7 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
             {actions}
         </div>
         {status}
+        {conflicts}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
