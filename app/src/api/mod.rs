@@ -1,6 +1,7 @@
 //! Server functions, one file per area. Every one is a public POST endpoint; its first statement
 //! checks the caller's permission on the server (see `guard`).
 
+pub mod administrators;
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]

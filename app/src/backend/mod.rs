@@ -2,6 +2,7 @@
 //! `ssr` feature, so nothing here reaches the browser bundle.
 
 pub mod accounts;
+pub mod administrators;
 pub mod audit;
 pub mod audit_query;
 pub mod auth;

@@ -13,8 +13,6 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-use crate::domain::Page;
-
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -75,7 +73,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("company/administrators")
-                        view=|| view! { <pages::Placeholder page=Page::Administrators /> }
+                        view=pages::AdministratorsPage
                     />
                     <Route
                         path=path!("audit")

@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod administrators;
 mod audit;
 mod auth;
 mod server_fns;

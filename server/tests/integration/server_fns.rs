@@ -23,6 +23,9 @@ const EXAMPLE_ARGS: &[(&str, &str, &str)] = &[
     ("/api/save_network_security", JSON, NO_CHANGES),
     ("/api/save_mail_general", JSON, NO_CHANGES),
     ("/api/save_languages", JSON, NO_CHANGES),
+    ("/api/set_user_role", FORM, "user_id=1&role=member"),
+    ("/api/set_user_active", FORM, "user_id=1&active=false"),
+    ("/api/hand_over_super_admin", FORM, "user_id=1&password=x"),
 ];
 
 async fn every_server_function_refuses_anonymous_callers(backend: Backend) {

@@ -1,5 +1,6 @@
 //! The pages inside the admin shell.
 
+mod administrators;
 mod audit_log;
 mod home;
 mod languages;
@@ -7,15 +8,14 @@ mod level_editor;
 mod mail_general;
 mod mail_security;
 mod network_security;
-mod placeholder;
 mod status;
 mod warning_dialog;
 
+pub use administrators::AdministratorsPage;
 pub use audit_log::AuditLogPage;
 pub use home::HomePage;
 pub use languages::LanguagesPage;
 pub use mail_general::MailGeneralPage;
 pub use mail_security::MailSecurityPage;
 pub use network_security::NetworkSecurityPage;
-pub use placeholder::Placeholder;
 pub use status::{NoPermission, NotFound, PageGuard};

@@ -7,7 +7,7 @@ mod field;
 mod form;
 mod frame;
 
-pub use confirm::Confirm;
+pub use confirm::{Confirm, ConfirmDialog};
 pub use field::{FieldRow, Opt, choice_editor, number_editor};
 pub use form::Form;
 pub use frame::SettingsFrame;
