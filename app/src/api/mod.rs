@@ -6,4 +6,5 @@ pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod history;
 pub mod settings;

@@ -15,8 +15,9 @@ use sea_orm::{
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The audit action of a settings change.
+/// The audit actions of settings changes.
 pub const CHANGE_SETTING: &str = "Change setting";
+pub const REVERT_SETTING: &str = "Revert setting";
 
 fn new_save_id() -> String {
     use rand::Rng;
@@ -87,6 +88,16 @@ pub async fn save(
     db: &DatabaseConnection,
     who: &Who,
     changes: Vec<Change>,
+) -> Result<Saved, AppError> {
+    save_as(db, who, changes, CHANGE_SETTING).await
+}
+
+/// `save`, recorded in the audit log under `action` (e.g. a revert).
+pub async fn save_as(
+    db: &DatabaseConnection,
+    who: &Who,
+    changes: Vec<Change>,
+    action: &str,
 ) -> Result<Saved, AppError> {
     let company_id = who.actor.company_id;
     let txn = db
@@ -176,7 +187,7 @@ pub async fn save(
             &author,
             audit::Record {
                 menu: change.key.area().menu_name(),
-                action: CHANGE_SETTING,
+                action,
                 target: after.audit_target(change.key),
                 old_value: Some(before.policy.display(change.key)),
                 new_value: Some(after.display(change.key)),

@@ -3,6 +3,8 @@
 
 mod harness;
 
+mod history;
+
 mod administrators;
 mod audit;
 mod auth;

@@ -26,6 +26,8 @@ const EXAMPLE_ARGS: &[(&str, &str, &str)] = &[
     ("/api/set_user_role", FORM, "user_id=1&role=member"),
     ("/api/set_user_active", FORM, "user_id=1&active=false"),
     ("/api/hand_over_super_admin", FORM, "user_id=1&password=x"),
+    ("/api/change_details", FORM, "save_id=x"),
+    ("/api/revert_change", JSON, r#"{"save_id":"x","fields":[]}"#),
 ];
 
 async fn every_server_function_refuses_anonymous_callers(backend: Backend) {

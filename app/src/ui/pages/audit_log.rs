@@ -7,6 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::PageGuard;
+use super::change_dialog::ChangeDialog;
 use crate::api::audit::{AuditQuery, AuditRow, list_audit};
 use crate::domain::Page;
 use crate::ui::time::LocalTime;
@@ -20,7 +21,13 @@ pub fn AuditLogPage() -> impl IntoView {
     }
 }
 
-fn row_view(r: AuditRow) -> impl IntoView {
+fn row_view(r: AuditRow, open: RwSignal<Option<String>>) -> impl IntoView {
+    let details = r.setting_key.is_some().then(|| r.save_id.clone()).flatten().map(|id| {
+        view! {
+            <button type="button" class="link" aria-label=format!("Details of the change to {}", r.target)
+                on:click=move |_| open.set(Some(id.clone()))>"Details"</button>
+        }
+    });
     view! {
         <tr>
             <td data-label="Time"><LocalTime iso=r.occurred_at /></td>
@@ -33,6 +40,7 @@ fn row_view(r: AuditRow) -> impl IntoView {
             <td data-label="Old value" class="value-cell">{r.old_value.unwrap_or_default()}</td>
             <td data-label="New value" class="value-cell">{r.new_value.unwrap_or_default()}</td>
             <td data-label="Result">{r.result}</td>
+            <td data-label="">{details}</td>
         </tr>
     }
 }
@@ -52,7 +60,9 @@ fn AuditLog() -> impl IntoView {
             page: p.get("page").and_then(|n| n.parse().ok()).unwrap_or(0),
         })
     });
-    let data = Resource::new(move || query.get(), list_audit);
+    let refresh = RwSignal::new(0u32);
+    let data = Resource::new(move || (query.get(), refresh.get()), |(q, _)| list_audit(q));
+    let open = RwSignal::new(None::<String>);
     let q = move || query.get();
     let page_link =
         move |page: u64| format!("/audit?{}", AuditQuery { page, ..q() }.to_query_string());
@@ -139,7 +149,7 @@ fn AuditLog() -> impl IntoView {
                     Ok(p) if p.rows.is_empty() => view! { <p>"No records match."</p> }.into_any(),
                     Ok(p) => {
                         let (current, pages, total) = (p.page, p.pages, p.total);
-                        let rows = p.rows.into_iter().map(row_view).collect_view();
+                        let rows = p.rows.into_iter().map(|r| row_view(r, open)).collect_view();
                         view! {
                             <p class="help" role="status">{format!("{total} records")}</p>
                             <div class="table-wrap">
@@ -156,6 +166,7 @@ fn AuditLog() -> impl IntoView {
                                             <th scope="col">"Old value"</th>
                                             <th scope="col">"New value"</th>
                                             <th scope="col">"Result"</th>
+                                            <th scope="col"><span class="visually-hidden">"Details"</span></th>
                                         </tr>
                                     </thead>
                                     <tbody>{rows}</tbody>
@@ -172,5 +183,6 @@ fn AuditLog() -> impl IntoView {
                 }
             })}
         </Transition>
+        <ChangeDialog save_id=open on_reverted=Callback::new(move |_| refresh.update(|n| *n += 1)) />
     }
 }

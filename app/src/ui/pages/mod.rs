@@ -2,6 +2,7 @@
 
 mod administrators;
 mod audit_log;
+mod change_dialog;
 mod home;
 mod languages;
 mod level_editor;
