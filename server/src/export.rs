@@ -75,3 +75,50 @@ pub async fn audit_csv(
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response(),
     }
 }
+
+/// `GET /policy/export.json`: the company's whole mail-security policy as a policy file.
+pub async fn policy_json(state: AppState, session: Session) -> Response {
+    let actor = match current_actor(&session, &state).await {
+        Ok(Some(actor)) => actor,
+        Ok(None) => {
+            return (StatusCode::UNAUTHORIZED, "Sign in to export the policy.").into_response();
+        }
+        Err(_) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+        }
+    };
+    if !actor.role.grants(Permission::ViewSecurity) {
+        return (
+            StatusCode::FORBIDDEN,
+            "You do not have permission to export the policy.",
+        )
+            .into_response();
+    }
+    if !actor.plan.includes_mail_security() {
+        return (
+            StatusCode::PAYMENT_REQUIRED,
+            "Mail Security is available on the Standard and Standard Plus plans.",
+        )
+            .into_response();
+    }
+    match app::backend::settings::load(&state.db, actor.company_id).await {
+        Ok(snapshot) => {
+            let body = app::backend::policy_file::export(&snapshot.policy, &actor.company_domain);
+            let name = format!(
+                "attachment; filename=\"mail-security-policy-{}-{}.json\"",
+                actor.company_domain,
+                chrono::Utc::now().format("%Y%m%d")
+            );
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json".to_string()),
+                    (header::CONTENT_DISPOSITION, name),
+                    (header::CACHE_CONTROL, "no-store".to_string()),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response(),
+    }
+}

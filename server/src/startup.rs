@@ -172,6 +172,10 @@ fn router(config: &Config, state: AppState, addr: SocketAddr) -> anyhow::Result<
                 crate::export::audit_csv(export_state.clone(), session, addr, headers, query)
             }),
         )
+        .route("/policy/export.json", {
+            let state = state.clone();
+            get(move |session| crate::export::policy_json(state.clone(), session))
+        })
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -7,4 +7,5 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod history;
+pub mod policy_file;
 pub mod settings;

@@ -19,6 +19,7 @@ pub struct Actor {
     pub display_name: String,
     pub role: Role,
     pub company_name: String,
+    pub company_domain: String,
     pub plan: Plan,
 }
 
@@ -80,6 +81,7 @@ pub async fn current_actor(session: &Session, state: &AppState) -> Result<Option
         display_name: user.display_name,
         role,
         company_name: company.name,
+        company_domain: company.domain,
         plan: company.plan.parse().unwrap_or(Plan::Free),
     }))
 }

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 /// The audit actions of settings changes.
 pub const CHANGE_SETTING: &str = "Change setting";
 pub const REVERT_SETTING: &str = "Revert setting";
+pub const IMPORT_POLICY: &str = "Import policy";
 
 fn new_save_id() -> String {
     use rand::Rng;

@@ -6,6 +6,7 @@ pub mod languages;
 pub mod menu;
 pub mod network;
 pub mod policy;
+pub mod policy_file;
 pub mod roles;
 pub mod security_level;
 pub mod warning_text;

@@ -4,6 +4,7 @@
 mod harness;
 
 mod history;
+mod policy_file;
 
 mod administrators;
 mod audit;

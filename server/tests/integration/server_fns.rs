@@ -28,6 +28,12 @@ const EXAMPLE_ARGS: &[(&str, &str, &str)] = &[
     ("/api/hand_over_super_admin", FORM, "user_id=1&password=x"),
     ("/api/change_details", FORM, "save_id=x"),
     ("/api/revert_change", JSON, r#"{"save_id":"x","fields":[]}"#),
+    ("/api/preview_policy_import", JSON, r#"{"file":"{}"}"#),
+    (
+        "/api/apply_policy_import",
+        JSON,
+        r#"{"file":"{}","expected":[]}"#,
+    ),
 ];
 
 async fn every_server_function_refuses_anonymous_callers(backend: Backend) {

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::PageGuard;
 use super::level_editor::LevelRow;
+use super::policy_tools::PolicyTools;
 use super::warning_dialog::WarningTextDialog;
 use crate::api::settings::SettingsView;
 use crate::domain::Page;
@@ -99,6 +100,7 @@ fn MailSecurityForm() -> impl IntoView {
     };
     view! {
         <SettingsFrame form title="Mail Security">
+            {view! { <PolicyTools /> }.into_any()}
             <div class="tabs" role="tablist" aria-label="Mail Security">
                 {tab_button(Tab::Settings, "tab-settings", "panel-settings", "Settings")}
                 {tab_button(Tab::Levels, "tab-levels", "panel-levels", "Security level")}

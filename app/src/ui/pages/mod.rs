@@ -9,6 +9,7 @@ mod level_editor;
 mod mail_general;
 mod mail_security;
 mod network_security;
+mod policy_tools;
 mod status;
 mod warning_dialog;
 
