@@ -78,6 +78,11 @@ function operator(args: string[], input?: string) {
   });
 }
 
+/** Ends every session of a user, as an expired session would. */
+export function endSessions(email: string) {
+  operator(['user', 'end-sessions', '--email', email]);
+}
+
 export interface Company {
   domain: string;
   email(role: RoleName): string;

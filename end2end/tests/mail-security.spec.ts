@@ -211,7 +211,7 @@ test('security levels: Non-business cannot be used alone; renamed levels show th
   await expect(restricted.getByRole('heading')).toHaveText('Internal only (Restricted)');
   await expect(restricted.locator('.value')).toContainText('Expires after: 1 week');
   await page.goto('/audit');
-  await expect(page.getByRole('cell', { name: 'Restricted (Internal only)' })).toBeVisible();
+  await expect(page.getByRole('cell').filter({ hasText: /^Restricted \(Internal only\)$/ })).toBeVisible();
 });
 
 test('an Auditor sees the values but no Edit buttons', async ({ page }) => {

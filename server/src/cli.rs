@@ -84,6 +84,11 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// End every session of a user (they must sign in again).
+    EndSessions {
+        #[arg(long)]
+        email: String,
+    },
     /// Deactivate a user and end their sessions.
     Deactivate {
         #[arg(long)]
@@ -214,6 +219,10 @@ async fn user_command(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             let password = read_password()?;
             accounts::reset_password(&db, &hasher()?, &email, &password).await?;
             println!("password of {email} changed; their sessions have ended");
+        }
+        UserCommand::EndSessions { email } => {
+            accounts::end_sessions(&db, &email).await?;
+            println!("every session of {email} has ended");
         }
         UserCommand::Deactivate { email } => {
             accounts::set_active(&db, &email, false).await?;

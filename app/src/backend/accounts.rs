@@ -140,6 +140,17 @@ pub async fn reset_password(
     Ok(())
 }
 
+/// Ends every session of a user: they must sign in again.
+pub async fn end_sessions(db: &DatabaseConnection, email: &str) -> anyhow::Result<()> {
+    let found = find_user(db, email).await?;
+    let epoch = found.auth_epoch + 1;
+    let mut model: user::ActiveModel = found.into();
+    model.auth_epoch = Set(epoch);
+    model.updated_at = Set(chrono::Utc::now());
+    model.update(db).await?;
+    Ok(())
+}
+
 /// Activates or deactivates a user; deactivation ends all their sessions.
 pub async fn set_active(db: &DatabaseConnection, email: &str, active: bool) -> anyhow::Result<()> {
     let txn = db.begin().await?;

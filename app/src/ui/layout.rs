@@ -72,6 +72,8 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     Effect::new(move || {
         if sign_out.value().get().is_some() {
+            // No unsaved edits stay behind in this browser.
+            crate::ui::settings::drafts::clear_all();
             hard_navigate(&login_path(&location.pathname.get_untracked()));
         }
     });

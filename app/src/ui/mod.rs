@@ -4,7 +4,7 @@ mod layout;
 mod login;
 pub mod nav;
 mod pages;
-mod settings;
+pub mod settings;
 pub mod time;
 pub mod unsaved;
 

@@ -23,6 +23,12 @@ fn install(dirty: RwSignal<bool>) {
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
 
+    /// The admin chose to leave: the edits are discarded, also the copy kept in this browser.
+    fn discard(dirty: RwSignal<bool>) {
+        dirty.set(false);
+        crate::ui::settings::drafts::clear_all();
+    }
+
     fn confirm() -> bool {
         window()
             .confirm_with_message(LEAVE_QUESTION)
@@ -48,7 +54,7 @@ fn install(dirty: RwSignal<bool>) {
             return;
         }
         if confirm() {
-            dirty.set(false);
+            discard(dirty);
         } else {
             e.prevent_default();
             e.stop_immediate_propagation();
@@ -74,7 +80,7 @@ fn install(dirty: RwSignal<bool>) {
             return;
         }
         if confirm() {
-            dirty.set(false);
+            discard(dirty);
         } else {
             e.stop_immediate_propagation();
             restoring.set(true);

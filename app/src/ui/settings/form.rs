@@ -2,6 +2,7 @@
 //! edit state, typed-but-unparsed inputs, errors by field, and the save status.
 
 use super::confirm::Confirm;
+use super::drafts;
 use crate::api::settings::{ChangeDto, SettingsPage, SettingsView, save_view};
 use crate::domain::network::AllowedNetworks;
 use crate::domain::policy::{Policy, SettingKey};
@@ -31,6 +32,8 @@ pub struct Form {
     pub confirm: RwSignal<Option<Confirm>>,
     /// Settings another admin changed since this admin started editing them.
     pub conflicts: RwSignal<Vec<ConflictField>>,
+    /// A save waiting for the admin to sign in again.
+    pub reauth: RwSignal<Option<Vec<ChangeDto>>>,
 }
 
 /// Parses typed text into the draft; the error belongs to `field`.
@@ -64,6 +67,7 @@ impl Form {
             status: RwSignal::new(SaveStatus::Idle),
             confirm: RwSignal::new(None),
             conflicts: RwSignal::new(Vec::new()),
+            reauth: RwSignal::new(None),
         }
     }
 
@@ -75,6 +79,28 @@ impl Form {
         self.raw.set(BTreeMap::new());
         self.errors.set(BTreeMap::new());
         self.conflicts.set(Vec::new());
+    }
+
+    /// Brings back edits kept in this browser: the fields, their values and typed text, and the
+    /// versions they were based on (so a change by someone else since then still conflicts).
+    pub fn restore(&self, d: drafts::Draft) {
+        self.saved.update(|page| {
+            if let Some(page) = page {
+                for (k, v) in &d.bases {
+                    page.versions.insert(*k, *v);
+                }
+            }
+        });
+        self.draft.update(|p| {
+            for (k, v) in &d.values {
+                let _ = p.set_json(*k, v.clone());
+            }
+        });
+        self.raw.set(d.raw);
+        self.editing.set(d.editing);
+        self.status.set(SaveStatus::Failed(
+            "Your unsaved changes from before were restored. Save or cancel them.".into(),
+        ));
     }
 
     /// Settles one conflict: the stored value and version become the current ones; the draft
@@ -137,6 +163,7 @@ impl Form {
     }
 
     pub fn cancel(&self) {
+        drafts::clear(self.view);
         if let Some(page) = self.saved.get_untracked() {
             self.load(page);
         }
@@ -228,32 +255,51 @@ impl Form {
             self.status.set(SaveStatus::Saved);
             return;
         }
+        self.send(changes);
+    }
+
+    /// Sends a save; also used to retry it after signing in again.
+    pub fn send(&self, changes: Vec<ChangeDto>) {
         self.status.set(SaveStatus::Saving);
         let form = *self;
         leptos::task::spawn_local(async move {
-            match save_view(form.view, changes).await {
-                Ok(page) => {
-                    form.load(page);
-                    form.status.set(SaveStatus::Saved);
-                }
-                Err(AppError::Validation { field, message }) => {
-                    form.errors.update(|e| {
-                        e.insert(field, message);
-                    });
-                    form.status.set(SaveStatus::Failed(
-                        "Nothing was saved. Correct the fields marked below.".into(),
-                    ));
-                }
-                Err(AppError::Conflict { current }) => {
-                    form.conflicts.set(current);
-                    form.status.set(SaveStatus::Failed(
-                        "Nothing was saved: another administrator changed some of these settings while you were editing. Choose which value to keep for each, then save again.".into(),
-                    ));
-                }
-                Err(e) => form
-                    .status
-                    .set(SaveStatus::Failed(format!("Nothing was saved. {e}"))),
-            }
+            let result = save_view(form.view, changes.clone()).await;
+            form.finish(result, changes);
         });
+    }
+
+    fn finish(&self, result: Result<SettingsPage, AppError>, changes: Vec<ChangeDto>) {
+        match result {
+            Ok(page) => {
+                drafts::clear(self.view);
+                self.load(page);
+                self.status.set(SaveStatus::Saved);
+            }
+            Err(AppError::Validation { field, message }) => {
+                self.errors.update(|e| {
+                    e.insert(field, message);
+                });
+                self.status.set(SaveStatus::Failed(
+                    "Nothing was saved. Correct the fields marked below.".into(),
+                ));
+            }
+            Err(AppError::Conflict { current }) => {
+                self.conflicts.set(current);
+                self.status.set(SaveStatus::Failed(
+                    "Nothing was saved: another administrator changed some of these settings while you were editing. Choose which value to keep for each, then save again.".into(),
+                ));
+            }
+            // The session ended: sign in again right here, then the same save is retried.
+            Err(AppError::Unauthenticated) => {
+                self.status.set(SaveStatus::Failed(
+                    "Your session has ended. Sign in again to save your changes; they are kept."
+                        .into(),
+                ));
+                self.reauth.set(Some(changes));
+            }
+            Err(e) => self
+                .status
+                .set(SaveStatus::Failed(format!("Nothing was saved. {e}"))),
+        }
     }
 }

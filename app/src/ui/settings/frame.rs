@@ -2,7 +2,9 @@
 //! the Save/Cancel bar while anything is edited, the save status and the confirmation dialog.
 
 use super::confirm::ConfirmDialog;
+use super::drafts;
 use super::form::{Form, SaveStatus};
+use super::reauth::ReauthDialog;
 use crate::api::settings::load_view;
 use crate::error::AppError;
 use crate::ui::layout::AdminResource;
@@ -21,6 +23,42 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         Effect::new(move || dirty.set(form.dirty()));
         on_cleanup(move || dirty.set(false));
     }
+    let email = me
+        .get_untracked()
+        .and_then(|m| m.ok())
+        .map(|m| m.email)
+        .unwrap_or_default();
+
+    // Edits kept in this browser come back once the page is live (the server never sees them).
+    let restored = StoredValue::new(false);
+    let owner = email.clone();
+    Effect::new(move || {
+        let loaded = form.saved.with(|s| s.is_some());
+        if !loaded || restored.get_value() {
+            return;
+        }
+        restored.set_value(true);
+        if let Some(d) = drafts::load(view_kind, &owner) {
+            form.restore(d);
+        }
+    });
+    let owner = email.clone();
+    Effect::new(move || {
+        let editing = form.editing.get();
+        let raw = form.raw.get();
+        form.draft.with(|draft| {
+            if editing.is_empty() || !restored.get_value() {
+                return;
+            }
+            let versions = form
+                .saved
+                .with_untracked(|s| s.as_ref().map(|p| p.versions.clone()).unwrap_or_default());
+            drafts::store(
+                view_kind,
+                &drafts::Draft::of(&owner, &editing, draft, &raw, &versions),
+            );
+        });
+    });
     let children = StoredValue::new(children);
 
     let actions = move || {
@@ -135,5 +173,6 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
             })}
         </Suspense>
         <ConfirmDialog request=form.confirm />
+        <ReauthDialog form email />
     }
 }

@@ -3,9 +3,11 @@
 //! bar, and the confirmation dialog.
 
 mod confirm;
+pub mod drafts;
 mod field;
 mod form;
 mod frame;
+mod reauth;
 
 pub use confirm::{Confirm, ConfirmDialog};
 pub use field::{FieldRow, Opt, choice_editor, number_editor};

@@ -1,0 +1,62 @@
+//! The sign-in dialog shown in place when a save finds the session ended: the same admin signs
+//! in again and the save is retried, edits intact.
+
+use super::form::Form;
+use crate::api::auth::sign_in;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[component]
+pub fn ReauthDialog(form: Form, email: String) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let email = StoredValue::new(email);
+    let submit = move || {
+        busy.set(true);
+        let pw = password.get_untracked();
+        leptos::task::spawn_local(async move {
+            match sign_in(email.get_value(), pw, None).await {
+                Ok(_) => {
+                    password.set(String::new());
+                    error.set(None);
+                    if let Some(changes) = form.reauth.get_untracked() {
+                        form.reauth.set(None);
+                        form.send(changes);
+                    }
+                }
+                Err(AppError::RateLimited { .. }) => error.set(Some(
+                    "Too many failed sign-ins. Please try again later.".into(),
+                )),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <Show when=move || form.reauth.with(|r| r.is_some())>
+            <div class="modal-backdrop">
+                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title">
+                    <h2 id="reauth-title">"Sign in to save your changes"</h2>
+                    <p>"Your session has ended. Your changes are kept: sign in again and they will be saved."</p>
+                    <form on:submit=move |e| { e.prevent_default(); submit(); }>
+                        <div class="field">
+                            <label for="reauth-email">"Email"</label>
+                            <input id="reauth-email" type="email" readonly prop:value=move || email.get_value() />
+                        </div>
+                        <div class="field">
+                            <label for="reauth-password">"Password"</label>
+                            <input id="reauth-password" type="password" autocomplete="current-password" autofocus
+                                prop:value=move || password.get()
+                                on:input=move |e| password.set(event_target_value(&e)) />
+                        </div>
+                        <p class="form-error" role="alert">{move || error.get()}</p>
+                        <div class="modal-actions">
+                            <button type="submit" class="primary" disabled=move || busy.get()>"Sign in and save"</button>
+                        </div>
+                    </form>
+                </div>
+            </div>
+        </Show>
+    }
+}
