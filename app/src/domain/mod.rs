@@ -2,6 +2,7 @@
 //! run the same checks.
 
 pub mod account;
+pub mod decide;
 pub mod languages;
 pub mod menu;
 pub mod network;
