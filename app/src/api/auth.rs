@@ -12,6 +12,7 @@ pub struct AdminView {
     pub display_name: String,
     pub role: Role,
     pub company_name: String,
+    pub company_domain: String,
     pub plan: Plan,
 }
 
@@ -23,6 +24,7 @@ impl From<crate::backend::auth::Actor> for AdminView {
             display_name: a.display_name,
             role: a.role,
             company_name: a.company_name,
+            company_domain: a.company_domain,
             plan: a.plan,
         }
     }

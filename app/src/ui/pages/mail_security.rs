@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::PageGuard;
 use super::level_editor::LevelRow;
 use super::policy_tools::PolicyTools;
+use super::preview::PreviewPanel;
 use super::warning_dialog::WarningTextDialog;
 use crate::api::settings::SettingsView;
 use crate::domain::Page;
@@ -121,6 +122,7 @@ fn MailSecurityForm() -> impl IntoView {
             >
                 {view! { <LevelsTab form /> }.into_any()}
             </div>
+            {view! { <PreviewPanel form /> }.into_any()}
         </SettingsFrame>
     }
 }

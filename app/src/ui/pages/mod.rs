@@ -10,6 +10,7 @@ mod mail_general;
 mod mail_security;
 mod network_security;
 mod policy_tools;
+mod preview;
 mod status;
 mod warning_dialog;
 

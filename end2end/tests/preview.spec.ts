@@ -1,0 +1,66 @@
+import { test, expect, signIn, createCompany } from './fixtures';
+import type { Page } from '@playwright/test';
+
+function preview(page: Page) {
+  return page.getByRole('region', { name: 'Preview as member' });
+}
+
+test('the preview follows the edits before anything is saved', async ({ page }) => {
+  const company = createCompany();
+  await signIn(page, 'super_admin', { domain: company.domain, next: '/company/languages' });
+  await page.getByRole('button', { name: 'Edit Languages' }).click();
+  await page.getByLabel('Korean').check();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+  await page.goto('/security/mail');
+
+  const p = preview(page);
+  await expect(p.getByText('No alert banner.')).toBeVisible();
+  await expect(p.getByText('No security pop-up.')).toBeVisible();
+
+  // Banner on: the preview shows it at once, unsaved.
+  await page.getByRole('button', { name: 'Edit Show alert banner when sending externally' }).click();
+  await page.locator('#field-external_alert_banner').getByLabel('ON').check();
+  await expect(p.getByRole('note', { name: 'Alert banner' })).toContainText('partner@example.net');
+
+  // Pop-up on, only with attachments, with texts per device and language.
+  await page.getByRole('button', { name: 'Edit Show alert pop-up when sending externally' }).click();
+  const popup = page.locator('#field-external_popup');
+  await popup.getByLabel('ON').check();
+  await expect(p.getByRole('note', { name: 'Security pop-up' })).toContainText('You are sending this email to an external address');
+  await popup.getByLabel('Apply conditionally').check();
+  await popup.getByLabel('Only if attachments are included').check();
+  await expect(p.getByText('No security pop-up.')).toBeVisible();
+  await p.getByLabel('Attachment sizes in MB (comma-separated)').fill('3');
+  await expect(p.getByRole('note', { name: 'Security pop-up' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'PC warning text settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'PC warning text settings' });
+  await dialog.getByRole('textbox').fill('Default PC warning');
+  await dialog.getByRole('tab', { name: 'Korean' }).click();
+  await dialog.getByRole('textbox').fill('한국어 경고');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await expect(p.getByRole('note', { name: 'Security pop-up' })).toContainText('Default PC warning');
+  await p.getByLabel("Member's language").selectOption({ label: 'Korean' });
+  await expect(p.getByRole('note', { name: 'Security pop-up' })).toContainText('한국어 경고');
+  await expect(p.getByRole('note', { name: 'Security pop-up' })).toContainText('Text from the Korean tab');
+  // No mobile texts written: the built-in message.
+  await p.getByLabel('Mobile').check();
+  await expect(p.getByRole('note', { name: 'Security pop-up' })).toContainText('Text from the built-in English message');
+
+  // A mailing list that includes external addresses never gets the pop-up.
+  await p.getByLabel('A mailing list (DL)').check();
+  await expect(p.getByText('No security pop-up.')).toBeVisible();
+  await expect(p).toContainText('no pop-up is shown');
+
+  // Attachments over the limit: with download time limit.
+  await p.getByLabel('A member').check();
+  await p.getByLabel('Attachment sizes in MB (comma-separated)').fill('3, 30');
+  await expect(p.getByRole('listitem').filter({ hasText: 'Attachment 2' })).toContainText('File with download time limit: up to 100 downloads, until 7 days after sending');
+
+  // Nothing was saved.
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(p.getByText('No alert banner.')).toBeVisible();
+});
