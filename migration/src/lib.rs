@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261127_000001_foundation;
 mod m20261127_000002_settings_and_audit;
 mod m20261127_000003_audit_chain;
+mod m20261127_000004_api_tokens;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000001_foundation::Migration),
             Box::new(m20261127_000002_settings_and_audit::Migration),
             Box::new(m20261127_000003_audit_chain::Migration),
+            Box::new(m20261127_000004_api_tokens::Migration),
         ]
     }
 }

@@ -81,6 +81,15 @@ pub struct Config {
     #[arg(long, env = "SEED_DEMO", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub seed_demo: bool,
 
+    /// Requests per minute each API token may make.
+    #[arg(
+        long,
+        env = "API_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600,
+        global = true
+    )]
+    pub api_rate_limit_per_minute: u32,
+
     /// The folder holding the built `pkg/` assets.
     #[arg(
         long,

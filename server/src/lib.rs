@@ -1,5 +1,6 @@
 //! The console's server: configuration, start-up, HTTP wiring and operator commands.
 
+pub mod api_v1;
 pub mod cli;
 pub mod config;
 pub mod export;

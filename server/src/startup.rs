@@ -194,8 +194,13 @@ fn router(config: &Config, state: AppState, addr: SocketAddr) -> anyhow::Result<
         .layer(axum::middleware::from_fn(middleware::refuse_cross_origin))
         .with_state(options);
 
+    let api = crate::api_v1::router(crate::api_v1::ApiState::new(
+        state.clone(),
+        config.api_rate_limit_per_minute,
+    ));
     let health_state = state.clone();
     Ok(Router::new()
+        .merge(api)
         .route("/healthz", get(|| async { "ok" }))
         .route(
             "/readyz",

@@ -2,6 +2,7 @@
 //! checks the caller's permission on the server (see `guard`).
 
 pub mod administrators;
+pub mod api_tokens;
 pub mod audit;
 pub mod auth;
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod administrators;
+pub mod api_tokens;
 pub mod audit;
 pub mod audit_query;
 pub mod auth;

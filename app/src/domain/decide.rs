@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Who sends the mail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Sender {
     /// A member writing the mail themselves.
     Member,
@@ -23,6 +24,7 @@ pub enum Sender {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub name: String,
     pub size_bytes: u64,
@@ -30,6 +32,7 @@ pub struct Attachment {
 
 /// A mail about to be sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SendSituation {
     pub sender: Sender,
     pub recipients: Vec<String>,
@@ -51,6 +54,7 @@ pub struct SendSituation {
 
 /// An answer and the rule that produced it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Because<T> {
     pub value: T,
     pub rule: String,
@@ -64,6 +68,7 @@ fn because<T>(value: T, rule: impl Into<String>) -> Because<T> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Popup {
     pub text: String,
     pub source: TextSource,
@@ -72,6 +77,7 @@ pub struct Popup {
 /// How one attachment goes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Treatment {
     /// Attached as usual.
     Normal,
@@ -93,6 +99,7 @@ impl Treatment {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AttachmentDecision {
     pub name: String,
     pub size_bytes: u64,
@@ -100,6 +107,7 @@ pub struct AttachmentDecision {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SendDecision {
     pub external_recipients: Vec<String>,
     pub banner: Because<bool>,
@@ -378,6 +386,7 @@ pub fn decide_send(policy: &Policy, company_domains: &[String], s: &SendSituatio
 
 /// A mail arriving from outside the company.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReceiveSituation {
     pub from: String,
     /// The member's own choice, used when the company leaves it to members.
@@ -386,6 +395,7 @@ pub struct ReceiveSituation {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReceiveDecision {
     pub external: bool,
     pub block_images_links: Because<bool>,
@@ -424,6 +434,7 @@ pub fn decide_receive(
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MemberFeatures {
     pub import_external_email: Because<bool>,
     pub mail_backup: Because<bool>,

@@ -12,6 +12,7 @@ pub enum Page {
     Languages,
     Administrators,
     AuditLog,
+    ApiTokens,
 }
 
 /// A group of entries in the left menu.
@@ -48,7 +49,7 @@ pub struct MenuEntry {
     pub edit: Permission,
 }
 
-pub const MENU: [MenuEntry; 6] = [
+pub const MENU: [MenuEntry; 7] = [
     MenuEntry {
         page: Page::MailSecurity,
         group: MenuGroup::Security,
@@ -64,6 +65,14 @@ pub const MENU: [MenuEntry; 6] = [
         path: "/security/network",
         view: Permission::ViewSecurity,
         edit: Permission::EditSecurity,
+    },
+    MenuEntry {
+        page: Page::ApiTokens,
+        group: MenuGroup::Security,
+        label: "API tokens",
+        path: "/security/api-tokens",
+        view: Permission::ViewApiTokens,
+        edit: Permission::ManageApiTokens,
     },
     MenuEntry {
         page: Page::MailGeneral,
@@ -130,7 +139,12 @@ mod tests {
         assert_eq!(labels(Role::SuperAdmin).len(), MENU.len());
         assert_eq!(
             labels(Role::SecurityAdmin),
-            vec!["Mail Security", "Network Security", "Audit log"]
+            vec![
+                "Mail Security",
+                "Network Security",
+                "API tokens",
+                "Audit log"
+            ]
         );
         assert_eq!(labels(Role::MailAdmin), vec!["Mail > General"]);
         assert_eq!(
@@ -138,6 +152,7 @@ mod tests {
             vec![
                 "Mail Security",
                 "Network Security",
+                "API tokens",
                 "Mail > General",
                 "Set Multi-language",
                 "Audit log"

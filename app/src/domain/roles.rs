@@ -35,10 +35,14 @@ pub enum Permission {
     EditCompany,
     ManageAdministrators,
     ViewAuditLog,
+    /// See the mail service's API tokens (never their secrets).
+    ViewApiTokens,
+    /// Create and revoke API tokens.
+    ManageApiTokens,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::EnterConsole,
         Permission::ViewSecurity,
         Permission::EditSecurity,
@@ -48,6 +52,8 @@ impl Permission {
         Permission::EditCompany,
         Permission::ManageAdministrators,
         Permission::ViewAuditLog,
+        Permission::ViewApiTokens,
+        Permission::ManageApiTokens,
     ];
 }
 
@@ -67,7 +73,12 @@ impl Role {
             Role::SuperAdmin => true,
             Role::SecurityAdmin => matches!(
                 permission,
-                P::EnterConsole | P::ViewSecurity | P::EditSecurity | P::ViewAuditLog
+                P::EnterConsole
+                    | P::ViewSecurity
+                    | P::EditSecurity
+                    | P::ViewAuditLog
+                    | P::ViewApiTokens
+                    | P::ManageApiTokens
             ),
             Role::MailAdmin => matches!(
                 permission,
@@ -80,6 +91,7 @@ impl Role {
                     | P::ViewMailService
                     | P::ViewCompany
                     | P::ViewAuditLog
+                    | P::ViewApiTokens
             ),
             Role::Member => false,
         }
@@ -151,6 +163,7 @@ mod tests {
             Permission::EditMailService,
             Permission::EditCompany,
             Permission::ManageAdministrators,
+            Permission::ManageApiTokens,
         ] {
             assert!(!Role::Auditor.grants(p));
         }

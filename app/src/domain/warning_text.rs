@@ -12,6 +12,7 @@ your company. Check the recipients and attachments before sending.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Device {
     Pc,
     Mobile,
@@ -153,6 +154,7 @@ impl WarningTexts {
 
 /// Where the text a member sees came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TextSource {
     /// The tab of the member's own language.
     MemberLanguage(Language),

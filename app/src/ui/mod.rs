@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                         path=path!("security/network")
                         view=pages::NetworkSecurityPage
                     />
+                    <Route path=path!("security/api-tokens") view=pages::ApiTokensPage />
                     <Route
                         path=path!("service/mail/general")
                         view=pages::MailGeneralPage

@@ -7,6 +7,7 @@ mod history;
 mod policy_file;
 
 mod administrators;
+mod api_v1;
 mod audit;
 mod auth;
 mod server_fns;

@@ -29,6 +29,8 @@ const EXAMPLE_ARGS: &[(&str, &str, &str)] = &[
     ("/api/change_details", FORM, "save_id=x"),
     ("/api/revert_change", JSON, r#"{"save_id":"x","fields":[]}"#),
     ("/api/preview_policy_import", JSON, r#"{"file":"{}"}"#),
+    ("/api/create_api_token", FORM, "name=x"),
+    ("/api/revoke_api_token", FORM, "id=1"),
     (
         "/api/apply_policy_import",
         JSON,

@@ -1,6 +1,7 @@
 //! The pages inside the admin shell.
 
 mod administrators;
+mod api_tokens;
 mod audit_log;
 mod change_dialog;
 mod home;
@@ -15,6 +16,7 @@ mod status;
 mod warning_dialog;
 
 pub use administrators::AdministratorsPage;
+pub use api_tokens::ApiTokensPage;
 pub use audit_log::AuditLogPage;
 pub use home::HomePage;
 pub use languages::LanguagesPage;
