@@ -70,6 +70,7 @@ test('menu entries differ by role', async ({ page, browser }) => {
   await expect(auditorPage.getByRole('navigation', { name: 'Admin menu' }).getByRole('link')).toHaveText([
     'Mail Security',
     'Network Security',
+    'API tokens',
     'Mail > General',
     'Set Multi-language',
     'Audit log',

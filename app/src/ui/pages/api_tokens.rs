@@ -81,7 +81,7 @@ fn ApiTokens() -> impl IntoView {
             <section class="new-token" aria-labelledby="new-token-title">
                 <h2 id="new-token-title">{format!("New token '{label}'")}</h2>
                 <p>"Copy it now: it is shown only once and cannot be recovered."</p>
-                <code class="token-secret" aria-label="New token">{s}</code>
+                <code class="token-secret" aria-label="Token secret">{s}</code>
                 <button type="button" on:click=move |_| secret.set(None)>"Done"</button>
             </section>
         })}
