@@ -99,6 +99,14 @@ pub enum UserCommand {
         #[arg(long)]
         email: String,
     },
+    /// Create COUNT members (member1@DOMAIN ...) sharing one password from standard input or
+    /// ACCOUNT_PASSWORD: demo and benchmark data.
+    CreateMembers {
+        #[arg(long)]
+        company: String,
+        #[arg(long)]
+        count: u32,
+    },
     /// Add an "Import external email" setting to a member (a mailbox at another provider).
     AddImportSetting {
         #[arg(long)]
@@ -231,6 +239,11 @@ async fn user_command(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
         UserCommand::Activate { email } => {
             accounts::set_active(&db, &email, true).await?;
             println!("{email} activated");
+        }
+        UserCommand::CreateMembers { company, count } => {
+            let password = read_password()?;
+            let n = accounts::create_members(&db, &hasher()?, &company, count, &password).await?;
+            println!("created {n} members in {company}");
         }
         UserCommand::AddImportSetting {
             email,

@@ -90,6 +90,10 @@ pub struct Config {
     )]
     pub api_rate_limit_per_minute: u32,
 
+    /// Mount the benchmark's baseline handlers (`bench/run` sets it; never in production).
+    #[arg(long, env = "BENCH_BASELINES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
+    pub bench_baselines: bool,
+
     /// The folder holding the built `pkg/` assets.
     #[arg(
         long,

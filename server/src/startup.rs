@@ -198,6 +198,12 @@ fn router(config: &Config, state: AppState, addr: SocketAddr) -> anyhow::Result<
         state.clone(),
         config.api_rate_limit_per_minute,
     ));
+    let api = if config.bench_baselines {
+        tracing::warn!("benchmark baseline routes are mounted (BENCH_BASELINES)");
+        api.merge(crate::bench::router(state.clone()))
+    } else {
+        api
+    };
     let health_state = state.clone();
     Ok(Router::new()
         .merge(api)

@@ -217,3 +217,47 @@ pub async fn list_companies(db: &DatabaseConnection) -> anyhow::Result<Vec<compa
         .all(db)
         .await?)
 }
+
+/// Creates `count` members (`member<N>@<domain>`) sharing one password (hashed once).
+pub async fn create_members(
+    db: &DatabaseConnection,
+    hasher: &PasswordHasher,
+    company_domain: &str,
+    count: u32,
+    password: &str,
+) -> anyhow::Result<u32> {
+    let company = find_company(db, company_domain).await?;
+    let hash = hasher.hash(password).await?;
+    let now = chrono::Utc::now();
+    let txn = db.begin().await?;
+    let mut created = 0;
+    for i in 1..=count {
+        let email = format!("member{i}@{}", company.domain);
+        if user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&txn)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        user::ActiveModel {
+            company_id: Set(company.id),
+            email: Set(email),
+            display_name: Set(format!("Member {i}")),
+            password_hash: Set(hash.clone()),
+            role: Set(Role::Member.as_str().to_string()),
+            language: Set("en".into()),
+            active: Set(true),
+            auth_epoch: Set(0),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        created += 1;
+    }
+    txn.commit().await?;
+    Ok(created)
+}

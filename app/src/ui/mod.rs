@@ -44,6 +44,10 @@ pub fn App() -> impl IntoView {
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
+        #[cfg(feature = "hydrate")]
+        if let Some(performance) = window().performance() {
+            let _ = performance.mark("hydrated");
+        }
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/mail_security_console.css" />

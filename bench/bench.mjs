@@ -1,0 +1,303 @@
+// The console's performance benchmark (see bench/run). Every metric is measured next to its
+// baseline in the same run on this machine; the table shows ratios, not absolute promises.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { createServer } from 'node:net';
+import { tmpdir, cpus, totalmem } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(root, 'target/release/server');
+const PASSWORD = 'benchmark password 2026';
+const MEMBERS = 300;
+const ADMINS = 32;
+const DURATION = process.env.BENCH_SECONDS ?? '10';
+const withPostgres = process.argv.includes('--postgres');
+
+const freePort = () =>
+  new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (values, p) => {
+  const v = [...values].sort((a, b) => a - b);
+  return v.length ? v[Math.min(v.length - 1, Math.floor((p / 100) * v.length))] : NaN;
+};
+
+function operator(env, args) {
+  execFileSync(BIN, args, { env: { ...process.env, ...env, RUST_LOG: 'error', ACCOUNT_PASSWORD: PASSWORD }, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** wrk against `url`; returns requests/s, p99 (ms), total requests and non-2xx/3xx responses. */
+function wrk(url, { headers = {}, method = 'GET', body = null, connections = 32, seconds = DURATION } = {}) {
+  const script = join(tmpdir(), `wrk-${process.pid}-${Math.random().toString(36).slice(2)}.lua`);
+  const lines = [`wrk.method = ${JSON.stringify(method)}`];
+  if (body) lines.push(`wrk.body = ${JSON.stringify(body)}`);
+  for (const [k, v] of Object.entries(headers)) lines.push(`wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`);
+  lines.push(
+    'done = function(summary, latency, requests)',
+    '  io.write(string.format("RESULT %f %f %d %d\\n", summary.requests / (summary.duration / 1e6), latency:percentile(99) / 1000, summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))',
+    'end',
+  );
+  writeFileSync(script, lines.join('\n'));
+  const out = execFileSync('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '--latency', '-s', script, url], { encoding: 'utf8' });
+  rmSync(script);
+  const m = out.match(/RESULT (\S+) (\S+) (\d+) (\d+)/);
+  if (!m) throw new Error(`wrk gave no result for ${url}:\n${out}`);
+  return { rps: Number(m[1]), p99: Number(m[2]), requests: Number(m[3]), errors: Number(m[4]) };
+}
+
+function rssKb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)[1]);
+}
+
+async function startServer(databaseUrl) {
+  const port = await freePort();
+  const env = {
+    DATABASE_URL: databaseUrl,
+    BIND_ADDR: `127.0.0.1:${port}`,
+    SESSION_COOKIE_SECURE: 'false',
+    SEED_DEMO: 'false',
+    LEPTOS_SITE_ROOT: join(root, 'target/site'),
+    LEPTOS_ENV: 'PROD',
+    RUST_LOG: 'error',
+    BENCH_BASELINES: '1',
+    SIGNIN_MAX_FAILURES_PER_CLIENT: '1000000000',
+    SIGNIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
+    API_RATE_LIMIT_PER_MINUTE: '100000000',
+    DB_MAX_CONNECTIONS: process.env.DB_MAX_CONNECTIONS ?? '10',
+  };
+  // Provision: companies (one per admin, so concurrent saves never conflict), admins, members.
+  operator(env, ['company', 'create', '--name', 'Bench', '--domain', 'bench.example', '--plan', 'standard']);
+  operator(env, ['user', 'create', '--company', 'bench.example', '--email', 'admin@bench.example', '--name', 'Bench admin', '--role', 'super_admin']);
+  operator(env, ['user', 'create-members', '--company', 'bench.example', '--count', String(MEMBERS)]);
+  for (let i = 0; i < ADMINS; i++) {
+    operator(env, ['company', 'create', '--name', `Bench ${i}`, '--domain', `b${i}.bench.example`, '--plan', 'standard']);
+    operator(env, ['user', 'create', '--company', `b${i}.bench.example`, '--email', `admin@b${i}.bench.example`, '--name', `Admin ${i}`, '--role', 'super_admin']);
+  }
+  const child = spawn(BIN, ['serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) break;
+    } catch {}
+    await sleep(100);
+  }
+  return { child, base, env };
+}
+
+async function signIn(base, email) {
+  const res = await fetch(`${base}/api/sign_in`, { method: 'POST', body: new URLSearchParams({ email, password: PASSWORD }) });
+  if (!res.ok) throw new Error(`sign-in ${email}: ${res.status}`);
+  return res.headers.get('set-cookie').split(';')[0];
+}
+
+async function call(base, cookie, fn, body) {
+  const res = await fetch(`${base}/api/${fn}`, {
+    method: 'POST',
+    headers: body ? { Cookie: cookie, 'Content-Type': 'application/json' } : { Cookie: cookie },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** Saves at `ADMINS` concurrent admins for a few seconds; each save's latency in ms. */
+async function saveLoad(base, cookies, seconds) {
+  const latencies = [];
+  let errors = 0;
+  const until = Date.now() + seconds * 1000;
+  await Promise.all(
+    cookies.map(async (cookie) => {
+      let page = (await call(base, cookie, 'load_mail_security')).body;
+      let value = false;
+      while (Date.now() < until) {
+        value = !value;
+        const started = performance.now();
+        const res = await call(base, cookie, 'save_mail_security', {
+          changes: [{ key: 'mail_backup', value, base_version: page.versions.mail_backup }],
+        });
+        latencies.push(performance.now() - started);
+        if (res.status !== 200) errors += 1;
+        else page = res.body;
+      }
+    }),
+  );
+  return { p99: pct(latencies, 99), p50: pct(latencies, 50), count: latencies.length, errors };
+}
+
+/** Failed sign-ins from `n` concurrent clients until `stop()`; their latencies in ms. */
+function signInStorm(base, n) {
+  let running = true;
+  const latencies = [];
+  const workers = Array.from({ length: n }, async (_, i) => {
+    while (running) {
+      const started = performance.now();
+      await fetch(`${base}/api/sign_in`, { method: 'POST', body: new URLSearchParams({ email: `admin@b${i % ADMINS}.bench.example`, password: 'wrong password here' }) });
+      latencies.push(performance.now() - started);
+    }
+  });
+  return { stop: async () => { running = false; await Promise.all(workers); return latencies; } };
+}
+
+async function hydrationTimes(base, cookie, loads = 10) {
+  const { chromium } = await import(join(root, 'end2end/node_modules/playwright-core/index.mjs'));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext();
+  const [name, value] = cookie.split('=');
+  await context.addCookies([{ name, value, url: base }]);
+  const page = await context.newPage();
+  const times = [];
+  for (let i = 0; i < loads + 1; i++) {
+    await page.goto(`${base}/security/mail`);
+    await page.waitForSelector('body[data-hydrated="true"]');
+    const t = await page.evaluate(() => performance.getEntriesByName('hydrated')[0]?.startTime ?? NaN);
+    if (i > 0) times.push(t); // the first load warms the browser's caches
+  }
+  await browser.close();
+  return times;
+}
+
+function bundle(dir, name) {
+  const files = ['.wasm', '.js', '.css'].map((ext) => join(dir, `${name}${ext}`));
+  let raw = 0;
+  let gz = 0;
+  for (const f of files) {
+    try {
+      const data = readFileSync(f);
+      raw += data.length;
+      gz += gzipSync(data, { level: 9 }).length;
+    } catch {}
+  }
+  return { raw, gz };
+}
+
+const rows = [];
+function row(metric, baseline, value, ratio, budget, pass) {
+  rows.push({ metric, baseline, value, ratio, budget, pass });
+}
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
+const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
+async function measure(label, databaseUrl) {
+  const { child, base } = await startServer(databaseUrl);
+  try {
+    await sleep(500);
+    const idleRss = rssKb(child.pid);
+    const admin = await signIn(base, 'admin@bench.example');
+    const companyId = (await (await fetch(`${base}/bench/company-id/bench.example`)).json()).id;
+
+    // SSR of Mail Security vs a static file of the same size, through the same server.
+    const page = await (await fetch(`${base}/security/mail`, { headers: { Cookie: admin } })).text();
+    writeFileSync(join(root, 'target/site/bench-static.html'), 'x'.repeat(Buffer.byteLength(page)));
+    const stat = wrk(`${base}/bench-static.html`);
+    const ssr = wrk(`${base}/security/mail`, { headers: { Cookie: admin } });
+    row(`[${label}] SSR Mail Security page, req/s`, f1(stat.rps), f1(ssr.rps), f2(ssr.rps / stat.rps), '>= 0.15', ssr.rps / stat.rps >= 0.15 && ssr.errors === 0);
+    row(`[${label}] SSR Mail Security page, p99 ms`, f1(stat.p99), f1(ssr.p99), '', '<= 25', ssr.p99 <= 25);
+
+    // A read server function vs a bare handler doing the same query.
+    const bareSettings = wrk(`${base}/bench/bare/settings/${companyId}`);
+    const readFn = wrk(`${base}/api/load_mail_security`, { method: 'POST', headers: { Cookie: admin } });
+    row(`[${label}] read server fn (current settings), req/s`, f1(bareSettings.rps), f1(readFn.rps), f2(readFn.rps / bareSettings.rps), '>= 0.60', readFn.rps / bareSettings.rps >= 0.6 && readFn.errors === 0);
+
+    // The policy API and a send decision vs bare handlers; the 304 path.
+    const created = await fetch(`${base}/api/create_api_token`, { method: 'POST', headers: { Cookie: admin }, body: new URLSearchParams({ name: 'bench' }) });
+    const secret = (await created.json())[0];
+    const auth = { Authorization: `Bearer ${secret}` };
+    const barePolicy = wrk(`${base}/bench/bare/policy/${companyId}`);
+    const apiPolicy = wrk(`${base}/api/v1/policy`, { headers: auth });
+    row(`[${label}] API effective policy, req/s`, f1(barePolicy.rps), f1(apiPolicy.rps), f2(apiPolicy.rps / barePolicy.rps), '>= 0.60', apiPolicy.rps / barePolicy.rps >= 0.6 && apiPolicy.errors === 0);
+    const etag = (await fetch(`${base}/api/v1/policy`, { headers: auth })).headers.get('etag');
+    const notModified = wrk(`${base}/api/v1/policy`, { headers: { ...auth, 'If-None-Match': etag } });
+    row(`[${label}] API policy 304 path, req/s`, f1(barePolicy.rps), f1(notModified.rps), f2(notModified.rps / barePolicy.rps), '>= 0.90', notModified.rps / barePolicy.rps >= 0.9 && notModified.errors === 0);
+    const sendBody = JSON.stringify({
+      sender: { kind: 'member' },
+      recipients: ['a@bench.example', 'partner@example.net'],
+      attachments: [{ name: 'a.pdf', size_bytes: 5_000_000 }, { name: 'b.zip', size_bytes: 50_000_000 }],
+      device: 'pc', language: 'ko', security_level: null, sent_at: 1_800_000_000,
+    });
+    const json = { 'Content-Type': 'application/json' };
+    const bareSend = wrk(`${base}/bench/bare/send/${companyId}`, { method: 'POST', body: sendBody, headers: json });
+    const apiSend = wrk(`${base}/api/v1/decisions/send`, { method: 'POST', body: sendBody, headers: { ...auth, ...json } });
+    row(`[${label}] API send decision, req/s`, f1(bareSend.rps), f1(apiSend.rps), f2(apiSend.rps / bareSend.rps), '>= 0.60', apiSend.rps / bareSend.rps >= 0.6 && apiSend.errors === 0);
+
+    // Saves at 32 concurrent admins.
+    const cookies = [];
+    for (let i = 0; i < ADMINS; i++) cookies.push(await signIn(base, `admin@b${i}.bench.example`));
+    const saves = await saveLoad(base, cookies, Number(DURATION));
+    row(`[${label}] save at ${ADMINS} concurrent admins, p99 ms`, '-', `${f1(saves.p99)} (${saves.count} saves, ${saves.errors} errors)`, '', '<= 10, 0 errors', saves.p99 <= 10 && saves.errors === 0);
+
+    // A storm of 20 concurrent failed sign-ins: other calls' p99 against the same calls alone.
+    const calm = wrk(`${base}/api/load_mail_security`, { method: 'POST', headers: { Cookie: admin }, connections: 8 });
+    const storm = signInStorm(base, 20);
+    await sleep(500);
+    const stormy = wrk(`${base}/api/load_mail_security`, { method: 'POST', headers: { Cookie: admin }, connections: 8 });
+    const failures = await storm.stop();
+    const rise = stormy.p99 / calm.p99 - 1;
+    row(`[${label}] other calls' p99 during a sign-in storm, ms`, f1(calm.p99), f1(stormy.p99), `+${(rise * 100).toFixed(0)}%`, '<= +20%', rise <= 0.2);
+    const argonP50 = pct(failures, 50);
+    row(`[${label}] failed sign-in (argon2) p50, ms`, '-', f1(argonP50), '', '<= 60', argonP50 <= 60);
+
+    // Memory: idle, then after 100k requests.
+    const total = wrk(`${base}/healthz`, { seconds: 1 }).requests; // warm-up, counted below
+    let served = ssr.requests + stat.requests + bareSettings.requests + readFn.requests + barePolicy.requests + apiPolicy.requests + notModified.requests + bareSend.requests + apiSend.requests + calm.requests + stormy.requests + total;
+    while (served < 100_000) served += wrk(`${base}/api/v1/policy`, { headers: auth, seconds: 2 }).requests;
+    const afterRss = rssKb(child.pid);
+    row(`[${label}] idle RSS, MB`, '-', f1(idleRss / 1024), '', '<= 40', idleRss / 1024 <= 40);
+    row(`[${label}] RSS after ${Math.round(served / 1000)}k requests, MB`, f1(idleRss / 1024), f1(afterRss / 1024), `+${((afterRss / idleRss - 1) * 100).toFixed(0)}%`, '<= +10%', afterRss / idleRss - 1 <= 0.1);
+
+    if (label === 'SQLite') {
+      const times = await hydrationTimes(base, admin);
+      const median = pct(times, 50);
+      row('hydration finished after navigation start, median of 10, ms', '-', f1(median), '', '<= 200', median <= 200);
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'console-bench-'));
+try {
+  const console_ = bundle(join(root, 'target/site/pkg'), 'mail_security_console');
+  const empty = bundle(join(root, 'bench/empty-app/target/site/pkg'), 'empty_app');
+  row('wasm+js+css for the first page, gzip KB', f1(empty.gz / 1024), f1(console_.gz / 1024), f2(console_.gz / empty.gz), '<= 220', console_.gz / 1024 <= 220);
+  row('wasm+js+css for the first page, raw KB', f1(empty.raw / 1024), f1(console_.raw / 1024), f2(console_.raw / empty.raw), '<= 650', console_.raw / 1024 <= 650);
+
+  await measure('SQLite', `sqlite://${work}/bench.db?mode=rwc`);
+  if (withPostgres) {
+    const admin = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+    const name = `console_bench_${process.pid}`;
+    spawnSync('psql', [admin, '-c', `CREATE DATABASE ${name}`], { stdio: 'ignore' });
+    try {
+      await measure('Postgres', `${admin.replace(/\/[^/]*$/, '')}/${name}`);
+    } finally {
+      spawnSync('psql', [admin, '-c', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`], { stdio: 'ignore' });
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+  rmSync(join(root, 'target/site/bench-static.html'), { force: true });
+}
+
+const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB`;
+const date = new Date().toISOString();
+const widths = ['metric', 'baseline', 'value', 'ratio', 'budget', 'pass'].map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)));
+const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+console.log(`\nBenchmark, ${date}, ${machine}\n`);
+console.log(line(['metric', 'baseline', 'value', 'ratio', 'budget', 'pass']));
+console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+for (const r of rows) console.log(line([r.metric, r.baseline, r.value, r.ratio, r.budget, r.pass ? 'pass' : 'FAIL']));
+writeFileSync(join(root, 'bench/results.json'), JSON.stringify({ date, machine, rows }, null, 2) + '\n');
+const failed = rows.filter((r) => !r.pass).length;
+console.log(`\n${failed === 0 ? 'All budgets met.' : `${failed} budget(s) missed.`} Results written to bench/results.json`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,59 @@
+//! Baselines for the benchmark (`bench/run`): bare handlers doing the same work as the console's
+//! endpoints without sessions, permission checks or the framework around server functions. Only
+//! mounted when `BENCH_BASELINES=1`; never in a normal run.
+
+use app::backend::{AppState, settings};
+use app::domain::decide::{self, SendSituation};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use http::StatusCode;
+
+async fn company_id(State(state): State<AppState>, Path(domain): Path<String>) -> Response {
+    match app::backend::accounts::find_company(&state.db, &domain).await {
+        Ok(c) => Json(serde_json::json!({ "id": c.id })).into_response(),
+        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+async fn bare_settings(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match settings::load(&state.db, id).await {
+        Ok(s) => {
+            Json(serde_json::json!({ "policy": s.policy, "versions": s.versions })).into_response()
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn bare_policy(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    match settings::load(&state.db, id).await {
+        Ok(s) => Json(app::domain::policy_file::settings_of(&s.policy)).into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn bare_send(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Json(s): Json<SendSituation>,
+) -> Response {
+    match settings::load(&state.db, id).await {
+        Ok(snapshot) => Json(decide::decide_send(
+            &snapshot.policy,
+            &["bench.example".to_string()],
+            &s,
+        ))
+        .into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+pub fn router(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route("/bench/company-id/{domain}", get(company_id))
+        .route("/bench/bare/settings/{id}", get(bare_settings))
+        .route("/bench/bare/policy/{id}", get(bare_policy))
+        .route("/bench/bare/send/{id}", post(bare_send))
+        .with_state(state)
+}
