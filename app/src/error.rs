@@ -49,6 +49,9 @@ pub enum AppError {
     /// The account is a member's, not an administrator's.
     #[error("Members cannot sign in to the admin console. Use the mail service instead.")]
     NotAnAdmin,
+    /// The company requires two-step verification and this admin has not set it up yet.
+    #[error("Your company requires two-step verification. Set it up to continue.")]
+    TwoStepRequired,
     /// The request came from another site.
     #[error("This request was refused because it came from another site.")]
     CrossOrigin,
@@ -71,7 +74,10 @@ impl AppError {
         match self {
             AppError::Validation { .. } => 422,
             AppError::Unauthenticated | AppError::BadCredentials => 401,
-            AppError::Forbidden | AppError::NotAnAdmin | AppError::CrossOrigin => 403,
+            AppError::Forbidden
+            | AppError::NotAnAdmin
+            | AppError::CrossOrigin
+            | AppError::TwoStepRequired => 403,
             AppError::PlanRequired => 402,
             AppError::Conflict { .. } => 409,
             AppError::NotFound => 404,

@@ -7,6 +7,7 @@ mod m20261127_000001_foundation;
 mod m20261127_000002_settings_and_audit;
 mod m20261127_000003_audit_chain;
 mod m20261127_000004_api_tokens;
+mod m20261127_000005_two_step;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_settings_and_audit::Migration),
             Box::new(m20261127_000003_audit_chain::Migration),
             Box::new(m20261127_000004_api_tokens::Migration),
+            Box::new(m20261127_000005_two_step::Migration),
         ]
     }
 }

@@ -94,6 +94,20 @@ pub struct Config {
     #[arg(long, env = "BENCH_BASELINES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub bench_baselines: bool,
 
+    /// The key that seals stored secrets (two-step verification), as 64 hex digits. Every
+    /// replica of one deployment needs the same key. When unset, `SECRET_KEY_FILE` is used.
+    #[arg(long, env = "SECRET_KEY", hide_env_values = true, global = true)]
+    pub secret_key: Option<String>,
+
+    /// Where the key is kept when `SECRET_KEY` is unset; created on first start.
+    #[arg(
+        long,
+        env = "SECRET_KEY_FILE",
+        default_value = "data/secret.key",
+        global = true
+    )]
+    pub secret_key_file: String,
+
     /// The folder holding the built `pkg/` assets.
     #[arg(
         long,
@@ -117,6 +131,14 @@ impl Config {
             max_failures_per_account: self.signin_max_failures_per_account,
             max_failures_per_client: self.signin_max_failures_per_client,
             window: Duration::from_secs(self.signin_failure_window_secs.max(1)),
+        }
+    }
+
+    pub fn secret_box(&self) -> anyhow::Result<app::backend::secrets::SecretBox> {
+        use app::backend::secrets::SecretBox;
+        match self.secret_key.as_deref().filter(|k| !k.trim().is_empty()) {
+            Some(key) => SecretBox::from_hex(key),
+            None => SecretBox::load_or_create(std::path::Path::new(&self.secret_key_file)),
         }
     }
 

@@ -63,6 +63,7 @@ impl Application {
             hasher: PasswordHasher::new(config.password_hash_concurrency)?,
             limiter: Arc::new(SignInLimiter::new(config.sign_in_limits())),
             sessions: config.session_rules(),
+            secrets: Arc::new(config.secret_box()?),
         };
         if config.seed_demo {
             crate::seed::seed_demo_if_empty(&state).await?;

@@ -14,6 +14,17 @@ pub struct AdminView {
     pub company_name: String,
     pub company_domain: String,
     pub plan: Plan,
+    /// The company requires two-step verification and this admin must set it up first.
+    pub must_set_up_two_step: bool,
+}
+
+/// What a correct password leads to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInResult {
+    /// The page to go to once signed in.
+    pub next: String,
+    /// Two-step verification is on: ask for the code (`verify_two_step`) before going there.
+    pub code_needed: bool,
 }
 
 #[cfg(feature = "ssr")]
@@ -26,6 +37,7 @@ impl From<crate::backend::auth::Actor> for AdminView {
             company_name: a.company_name,
             company_domain: a.company_domain,
             plan: a.plan,
+            must_set_up_two_step: a.two_step_missing,
         }
     }
 }
@@ -36,13 +48,31 @@ pub async fn sign_in(
     email: String,
     password: String,
     next: Option<String>,
-) -> Result<String, AppError> {
+) -> Result<SignInResult, AppError> {
+    use super::guard;
+    use crate::backend::auth::SignInStep;
+    let state = guard::state()?;
+    let channel = guard::channel();
+    let client = guard::client_ip().await;
+    let session = guard::session().await?;
+    let step =
+        crate::backend::auth::sign_in(&state, &session, &email, &password, client, channel).await?;
+    Ok(SignInResult {
+        next: crate::domain::NextPath::or_home(next.as_deref()),
+        code_needed: matches!(step, SignInStep::CodeNeeded),
+    })
+}
+
+/// The second step of sign-in, after `sign_in` said a code is needed: a code from the
+/// authenticator app or a recovery code. Returns the page to go to next.
+#[server(endpoint = "verify_two_step")]
+pub async fn verify_two_step(code: String, next: Option<String>) -> Result<String, AppError> {
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
     let client = guard::client_ip().await;
     let session = guard::session().await?;
-    crate::backend::auth::sign_in(&state, &session, &email, &password, client, channel).await?;
+    crate::backend::auth::verify_two_step(&state, &session, &code, client, channel).await?;
     Ok(crate::domain::NextPath::or_home(next.as_deref()))
 }
 
@@ -53,7 +83,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     let state = guard::state()?;
     let channel = guard::channel();
     let client_ip = guard::client_ip().await;
-    let actor = guard::require_with(&state, crate::domain::Permission::EnterConsole).await?;
+    let actor = guard::require_signed_in(&state).await?;
     let session = guard::session().await?;
     let who = crate::backend::audit::Who {
         actor,
@@ -66,6 +96,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in administrator.
 #[server(endpoint = "current_admin")]
 pub async fn current_admin() -> Result<AdminView, AppError> {
-    let actor = super::guard::require(crate::domain::Permission::EnterConsole).await?;
+    let state = super::guard::state()?;
+    let actor = super::guard::require_signed_in(&state).await?;
     Ok(actor.into())
 }

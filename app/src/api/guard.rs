@@ -55,7 +55,17 @@ pub async fn who(actor: Actor) -> Who {
     }
 }
 
-/// `require` with the state already in hand. A refusal of a signed-in admin is audited.
+/// Any signed-in admin, also one who must still set up two-step verification: for the set-up
+/// itself, for reading who is signed in, and for signing out.
+pub async fn require_signed_in(state: &AppState) -> Result<Actor, AppError> {
+    let session = session().await?;
+    current_actor(&session, state)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// `require` with the state already in hand. A refusal of a signed-in admin is audited. An admin
+/// whose company requires two-step verification is refused until they set it up.
 pub async fn require_with(state: &AppState, permission: Permission) -> Result<Actor, AppError> {
     let path = use_context::<http::request::Parts>()
         .map(|p| p.uri.path().to_string())
@@ -66,7 +76,9 @@ pub async fn require_with(state: &AppState, permission: Permission) -> Result<Ac
     let actor = current_actor(&session, state)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if actor.role.grants(permission) {
+    if actor.role.grants(permission) && actor.two_step_missing {
+        Err(AppError::TwoStepRequired)
+    } else if actor.role.grants(permission) {
         Ok(actor)
     } else {
         tracing::warn!(user_id = actor.user_id, ?permission, %path, "refused: missing permission");

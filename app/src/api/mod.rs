@@ -10,3 +10,4 @@ pub mod guard;
 pub mod history;
 pub mod policy_file;
 pub mod settings;
+pub mod two_step;

@@ -2,7 +2,7 @@
 
 use super::audit::{self, Author, Channel, Record};
 use super::entities::{company, user};
-use super::sessions::{AUTH_KEY, SessionAuth};
+use super::sessions::{AUTH_KEY, PENDING_KEY, SessionAuth};
 use super::state::AppState;
 use crate::domain::{EmailAddress, Plan, Role};
 use crate::error::AppError;
@@ -21,16 +21,68 @@ pub struct Actor {
     pub company_name: String,
     pub company_domain: String,
     pub plan: Plan,
+    /// The company requires two-step verification and this admin has not set it up: only the
+    /// set-up is open to them until they do.
+    pub two_step_missing: bool,
 }
+
+/// Where a correct password leads.
+#[derive(Clone, Debug)]
+pub enum SignInStep {
+    Done(Actor),
+    /// Two-step verification is on: the session waits for a code (`verify_two_step`).
+    CodeNeeded,
+}
+
+/// How long the code step waits after the password step.
+const CODE_STEP_SECS: i64 = 5 * 60;
 
 fn now_secs() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// Logs an unexpected failure and turns it into the opaque error the browser sees.
-pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
+/// Logs an unexpected failure and turns it into the opaque error the browser sees: "temporarily
+/// unavailable" (503) when the database cannot be reached, a generic failure otherwise.
+pub fn internal<E: std::fmt::Display + 'static>(context: &str, err: E) -> AppError {
+    if database_unreachable(&err) {
+        tracing::error!(error = %err, "{context}: the database is unreachable");
+        return AppError::Unavailable;
+    }
     tracing::error!(error = %err, "{context}");
     AppError::Internal
+}
+
+/// Whether `err` says the database could not be reached (as opposed to refusing a statement).
+fn database_unreachable(err: &dyn std::any::Any) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    fn from_db(e: &DbErr) -> bool {
+        match e {
+            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
+            DbErr::Query(RuntimeErr::SqlxError(e)) | DbErr::Exec(RuntimeErr::SqlxError(e)) => {
+                matches!(
+                    e,
+                    sqlx::Error::Io(_)
+                        | sqlx::Error::PoolTimedOut
+                        | sqlx::Error::PoolClosed
+                        | sqlx::Error::Tls(_)
+                        | sqlx::Error::Protocol(_)
+                        | sqlx::Error::WorkerCrashed
+                )
+            }
+            _ => false,
+        }
+    }
+    if let Some(e) = err.downcast_ref::<DbErr>() {
+        return from_db(e);
+    }
+    if let Some(e) = err.downcast_ref::<anyhow::Error>() {
+        return e.downcast_ref::<DbErr>().is_some_and(from_db);
+    }
+    // The session store reports its database's failures as store errors.
+    matches!(
+        err.downcast_ref::<tower_sessions::session::Error>(),
+        Some(tower_sessions::session::Error::Store(_))
+    )
 }
 
 async fn end_session(session: &Session) -> Result<(), AppError> {
@@ -83,6 +135,7 @@ pub async fn current_actor(session: &Session, state: &AppState) -> Result<Option
         company_name: company.name,
         company_domain: company.domain,
         plan: company.plan.parse().unwrap_or(Plan::Free),
+        two_step_missing: company.require_two_step && user.totp_secret.is_none(),
     }))
 }
 
@@ -95,7 +148,7 @@ pub async fn sign_in(
     password: &str,
     client: IpAddr,
     channel: Channel,
-) -> Result<Actor, AppError> {
+) -> Result<SignInStep, AppError> {
     if email.trim().is_empty() {
         return Err(AppError::validation("email", "Enter your email address."));
     }
@@ -175,29 +228,131 @@ pub async fn sign_in(
         .cycle_id()
         .await
         .map_err(|e| internal("renewing the session id failed", e))?;
+    if user.totp_secret.is_some() {
+        session
+            .insert(PENDING_KEY, session_auth(&user))
+            .await
+            .map_err(|e| internal("writing the session failed", e))?;
+        return Ok(SignInStep::CodeNeeded);
+    }
+    complete_sign_in(state, session, &user, author(&user), "Success")
+        .await
+        .map(SignInStep::Done)
+}
+
+fn session_auth(user: &user::Model) -> SessionAuth {
+    SessionAuth {
+        user_id: user.id,
+        company_id: user.company_id,
+        epoch: user.auth_epoch,
+        signed_in_at: now_secs(),
+    }
+}
+
+/// Marks the session signed in as `user` and records it.
+async fn complete_sign_in(
+    state: &AppState,
+    session: &Session,
+    user: &user::Model,
+    author: Author,
+    result: &str,
+) -> Result<Actor, AppError> {
     session
-        .insert(
-            AUTH_KEY,
-            SessionAuth {
-                user_id: user.id,
-                company_id: user.company_id,
-                epoch: user.auth_epoch,
-                signed_in_at: now_secs(),
-            },
-        )
+        .insert(AUTH_KEY, session_auth(user))
         .await
         .map_err(|e| internal("writing the session failed", e))?;
     let actor = current_actor(session, state).await?;
     // A sign-in that cannot be recorded does not happen.
     audit::append(
         &state.db,
-        &author(&user),
-        Record::event(SIGN_IN_MENU, "Sign in", user.email.clone(), "Success"),
+        &author,
+        Record::event(SIGN_IN_MENU, "Sign in", user.email.clone(), result),
     )
     .await
     .map_err(|e| internal("writing a sign-in to the audit log failed", e))?;
-    tracing::info!(user_id = user.id, %client, "signed in");
+    tracing::info!(user_id = user.id, client = %author.client_ip, "signed in");
     actor.ok_or(AppError::BadCredentials)
+}
+
+/// The second step: a code from the authenticator app, or a recovery code. Wrong codes count
+/// toward the same limits as wrong passwords.
+pub async fn verify_two_step(
+    state: &AppState,
+    session: &Session,
+    code: &str,
+    client: IpAddr,
+    channel: Channel,
+) -> Result<Actor, AppError> {
+    let pending: Option<SessionAuth> = session
+        .get(PENDING_KEY)
+        .await
+        .map_err(|e| internal("reading the session failed", e))?;
+    let Some(pending) = pending else {
+        return Err(AppError::Unauthenticated);
+    };
+    if now_secs().saturating_sub(pending.signed_in_at) > CODE_STEP_SECS {
+        session
+            .remove_value(PENDING_KEY)
+            .await
+            .map_err(|e| internal("writing the session failed", e))?;
+        return Err(AppError::Unauthenticated);
+    }
+    let found = user::Entity::find_by_id(pending.user_id)
+        .one(&state.db)
+        .await
+        .map_err(|e| internal("looking up the account failed", e))?;
+    let Some(user) = found.filter(|u| u.active && u.auth_epoch == pending.epoch) else {
+        end_session(session).await?;
+        return Err(AppError::Unauthenticated);
+    };
+    if let Some(wait) = state.limiter.retry_after(&user.email, client) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
+    if code.trim().is_empty() {
+        return Err(AppError::validation(
+            "code",
+            "Enter the code from your authenticator app, or a recovery code.",
+        ));
+    }
+    let author = Author {
+        company_id: user.company_id,
+        user_id: Some(user.id),
+        email: user.email.clone(),
+        client_ip: client,
+        channel,
+    };
+    if !super::two_step::verify_code(state, &user, code).await? {
+        state.limiter.record_failure(&user.email, client);
+        if let Err(e) = audit::append(
+            &state.db,
+            &author,
+            Record::event(
+                SIGN_IN_MENU,
+                "Sign in",
+                user.email.clone(),
+                "Failure: wrong code",
+            ),
+        )
+        .await
+        {
+            tracing::error!(error = %e, "writing a failed sign-in to the audit log failed");
+        }
+        return Err(AppError::validation(
+            "code",
+            "The code is not correct, or it was used already. Try the newest code.",
+        ));
+    }
+    session
+        .remove_value(PENDING_KEY)
+        .await
+        .map_err(|e| internal("writing the session failed", e))?;
+    session
+        .cycle_id()
+        .await
+        .map_err(|e| internal("renewing the session id failed", e))?;
+    complete_sign_in(state, session, &user, author, "Success (two-step)").await
 }
 
 /// The audit log's menu for sign-ins, sign-outs and refused calls.

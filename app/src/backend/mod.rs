@@ -12,8 +12,10 @@ pub mod entities;
 pub mod passwords;
 pub mod policy_file;
 pub mod rate_limit;
+pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod state;
+pub mod two_step;
 
 pub use state::AppState;

@@ -21,6 +21,8 @@ pub struct SessionAuth {
 }
 
 pub const AUTH_KEY: &str = "auth";
+/// The password step of a sign-in that waits for its two-step code.
+pub const PENDING_KEY: &str = "pending_two_step";
 
 /// The session store for whichever database the console runs on.
 #[derive(Clone, Debug)]

@@ -1,8 +1,9 @@
 //! What every request handler and server function can reach: the database pool, the password
-//! hasher, the sign-in limiter and the session rules.
+//! hasher, the sign-in limiter, the session rules and the key that seals stored secrets.
 
 use super::passwords::PasswordHasher;
 use super::rate_limit::SignInLimiter;
+use super::secrets::SecretBox;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,4 +31,6 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub limiter: Arc<SignInLimiter>,
     pub sessions: SessionRules,
+    /// Seals the secrets of two-step verification.
+    pub secrets: Arc<SecretBox>,
 }

@@ -1,6 +1,7 @@
 //! Pure domain rules: no I/O, no Leptos. Compiled for the browser and the server alike, so both
 //! run the same checks.
 
+pub mod access;
 pub mod account;
 pub mod decide;
 pub mod languages;

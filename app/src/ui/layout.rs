@@ -79,6 +79,7 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
     });
 
     let role = admin.role;
+    let setup_required = admin.must_set_up_two_step;
     let groups = GROUPS
         .into_iter()
         .filter_map(|group| {
@@ -86,7 +87,7 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
                 .into_iter()
                 .filter(|e| e.group == group)
                 .collect();
-            if entries.is_empty() {
+            if entries.is_empty() || setup_required {
                 return None;
             }
             let links = entries
@@ -132,6 +133,7 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
                 <div class="whoami">
                     <span class="admin-name">{admin.display_name.clone()}</span>
                     <span class="admin-role">{admin.role.label()}</span>
+                    <a class="account-link" href="/account/two-step">"Two-step verification"</a>
                     <ActionForm action=sign_out attr:class="sign-out">
                         <button type="submit">"Sign out"</button>
                     </ActionForm>
@@ -146,7 +148,11 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
                 {groups}
             </nav>
             <main class="content">
-                <Outlet />
+                {if setup_required {
+                    view! { <crate::ui::pages::TwoStepPage setup_required=true /> }.into_any()
+                } else {
+                    view! { <Outlet /> }.into_any()
+                }}
             </main>
         </div>
     }

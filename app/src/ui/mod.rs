@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                         path=path!("audit")
                         view=pages::AuditLogPage
                     />
+                    <Route path=path!("account/two-step") view=|| view! { <pages::TwoStepPage /> } />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -216,7 +216,7 @@ async fn pages_send_strangers_to_sign_in_and_back(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(body(res).await, "/security/mail");
+    assert_eq!(body(res).await["next"], "/security/mail");
     // An off-site `next` is never followed.
     let other = app.client();
     let res = app
@@ -230,7 +230,7 @@ async fn pages_send_strangers_to_sign_in_and_back(backend: Backend) {
             ],
         )
         .await;
-    assert_eq!(body(res).await, "/");
+    assert_eq!(body(res).await["next"], "/");
     let page = client
         .get(app.url("/security/mail"))
         .send()
@@ -267,4 +267,49 @@ async fn a_page_outside_the_role_says_no_permission(backend: Backend) {
 both!(
     a_page_outside_the_role_says_no_permission,
     a_page_outside_the_role_says_no_permission
+);
+
+/// No enumeration by timing: a wrong password for a real account and any password for an
+/// unknown address take about as long (both check an argon2 hash). Medians of interleaved runs,
+/// with a wide margin, so that a busy machine does not make it flaky; a missing dummy hash would
+/// make unknown addresses answer many times faster.
+async fn unknown_and_known_emails_take_about_as_long(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.signin_max_failures_per_account = 1000;
+        c.signin_max_failures_per_client = 1000;
+    })
+    .await;
+    let client = app.client();
+    let mut known = Vec::new();
+    let mut unknown = Vec::new();
+    for i in 0..15 {
+        for (who, into) in [
+            (email(Role::Auditor), &mut known),
+            (format!("nobody{i}@acme.example"), &mut unknown),
+        ] {
+            let started = std::time::Instant::now();
+            let res = app
+                .call(
+                    &client,
+                    "sign_in",
+                    &[("email", &who), ("password", "wrong")],
+                )
+                .await;
+            assert_eq!(res.status(), 401);
+            into.push(started.elapsed());
+        }
+    }
+    known.sort();
+    unknown.sort();
+    let (k, u) = (known[7].as_secs_f64(), unknown[7].as_secs_f64());
+    let ratio = k.max(u) / k.min(u);
+    assert!(
+        ratio < 2.0,
+        "median known {k:.4}s vs unknown {u:.4}s: ratio {ratio:.2}"
+    );
+    app.finish().await;
+}
+both!(
+    unknown_and_known_emails_take_about_as_long,
+    unknown_and_known_emails_take_about_as_long
 );

@@ -55,6 +55,7 @@ fn postgres_admin_url() -> String {
 }
 
 /// A fresh, empty database of the given kind; dropped by `TestDb::drop_now`.
+#[derive(Clone)]
 pub struct TestDb {
     pub url: String,
     backend: Backend,
@@ -129,6 +130,7 @@ pub fn test_config(url: &str) -> Config {
     config.session_cookie_secure = false;
     config.db_max_connections = 5;
     config.log_filter = "warn".into();
+    config.secret_key = Some("5e".repeat(32));
     config
 }
 
@@ -312,6 +314,19 @@ impl TestApp {
         let mut config = self.config.clone();
         config.bind_addr = self.addr;
         Self::start(db, config).await
+    }
+
+    /// Another server on the same database, on its own port (a second replica).
+    pub async fn replica(&self) -> TestApp {
+        let mut config = self.config.clone();
+        config.bind_addr = "127.0.0.1:0".parse().expect("addr");
+        Self::start(self.db.clone(), config).await
+    }
+
+    /// Stops the server and keeps its database (for replicas, and to hand it to a process).
+    pub async fn stop(mut self) -> TestDb {
+        self.stop_server().await;
+        self.db.clone()
     }
 
     async fn stop_server(&mut self) {

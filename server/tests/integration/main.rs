@@ -6,10 +6,12 @@ mod harness;
 mod history;
 mod policy_file;
 
+mod access;
 mod administrators;
 mod api_v1;
 mod audit;
 mod auth;
-mod server_fns;
+mod faults;
 mod sessions;
 mod settings;
+mod two_step;

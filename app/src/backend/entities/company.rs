@@ -12,6 +12,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// The hash of the company's newest audit record.
     pub audit_head: String,
+    /// Every admin of the company must use two-step verification.
+    pub require_two_step: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

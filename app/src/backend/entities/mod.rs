@@ -4,5 +4,6 @@ pub mod api_token;
 pub mod audit_entry;
 pub mod company;
 pub mod import_setting;
+pub mod recovery_code;
 pub mod setting;
 pub mod user;

@@ -15,6 +15,12 @@ pub struct Model {
     pub active: bool,
     /// Bumped whenever every session of the user must end (password change, deactivation).
     pub auth_epoch: i64,
+    /// The TOTP secret of two-step verification, encrypted (`backend::secrets`); none when off.
+    pub totp_secret: Option<String>,
+    /// A secret shown for enrolment and not yet confirmed by a code, encrypted.
+    pub totp_pending: Option<String>,
+    /// The last TOTP time step accepted: a code of this step or an earlier one is refused.
+    pub totp_last_step: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

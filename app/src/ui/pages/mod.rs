@@ -13,6 +13,7 @@ mod network_security;
 mod policy_tools;
 mod preview;
 mod status;
+mod two_step;
 mod warning_dialog;
 
 pub use administrators::AdministratorsPage;
@@ -24,3 +25,4 @@ pub use mail_general::MailGeneralPage;
 pub use mail_security::MailSecurityPage;
 pub use network_security::NetworkSecurityPage;
 pub use status::{NoPermission, NotFound, PageGuard};
+pub use two_step::TwoStepPage;

@@ -2,22 +2,38 @@
 //! in again and the save is retried, edits intact.
 
 use super::form::Form;
-use crate::api::auth::sign_in;
+use crate::api::auth::{sign_in, verify_two_step};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[component]
 pub fn ReauthDialog(form: Form, email: String) -> impl IntoView {
     let password = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let code_needed = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let email = StoredValue::new(email);
     let submit = move || {
         busy.set(true);
         let pw = password.get_untracked();
+        let c = code.get_untracked();
         leptos::task::spawn_local(async move {
-            match sign_in(email.get_value(), pw, None).await {
-                Ok(_) => {
+            let signed_in = if code_needed.get_untracked() {
+                verify_two_step(c, None).await.map(|_| true)
+            } else {
+                sign_in(email.get_value(), pw, None)
+                    .await
+                    .map(|r| !r.code_needed)
+            };
+            match signed_in {
+                Ok(false) => {
+                    code_needed.set(true);
+                    error.set(None);
+                }
+                Ok(true) => {
+                    code_needed.set(false);
+                    code.set(String::new());
                     password.set(String::new());
                     error.set(None);
                     if let Some(changes) = form.reauth.get_untracked() {
@@ -50,6 +66,14 @@ pub fn ReauthDialog(form: Form, email: String) -> impl IntoView {
                                 prop:value=move || password.get()
                                 on:input=move |e| password.set(event_target_value(&e)) />
                         </div>
+                        <Show when=move || code_needed.get()>
+                            <div class="field">
+                                <label for="reauth-code">"Code from your authenticator app"</label>
+                                <input id="reauth-code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                                    prop:value=move || code.get()
+                                    on:input=move |e| code.set(event_target_value(&e)) />
+                            </div>
+                        </Show>
                         <p class="form-error" role="alert">{move || error.get()}</p>
                         <div class="modal-actions">
                             <button type="submit" class="primary" disabled=move || busy.get()>"Sign in and save"</button>
