@@ -526,3 +526,39 @@ async fn refreshed(
     }
     out
 }
+
+/// A body over the limit is refused with 413 from its declared length, before it is read.
+async fn oversized_bodies_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_in(Role::SuperAdmin).await;
+    let big = format!(
+        r#"{{"changes":[{{"key":"mail_backup","value":"{}","base_version":0}}]}}"#,
+        "a".repeat(1 << 20)
+    );
+    let res = admin
+        .post(app.url("/api/save_mail_security"))
+        .header("content-type", "application/json")
+        .body(big.clone())
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 413);
+    // The REST API too, before the token is even looked at.
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/decisions/send"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(res.status(), 413);
+    let page: Value = app
+        .call(&admin, "load_mail_security", &[])
+        .await
+        .json()
+        .await
+        .expect("page");
+    assert_eq!(page["policy"]["mail_backup"], true, "nothing changed");
+    app.finish().await;
+}
+both!(oversized_bodies_are_refused, oversized_bodies_are_refused);
