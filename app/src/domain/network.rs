@@ -102,15 +102,30 @@ impl AllowedNetworks {
 
     /// Parses one entry per line (blank lines ignored), naming the first bad line.
     pub fn parse_lines(text: &str) -> Result<Self, String> {
-        let mut list = Vec::new();
+        let mut list: Vec<(usize, AllowedNetwork)> = Vec::new();
         for (n, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
                 continue;
             }
             let net = AllowedNetwork::parse(line).map_err(|e| format!("Line {}: {e}", n + 1))?;
-            list.push(net);
+            if let Some((first, _)) = list.iter().find(|(_, seen)| *seen == net) {
+                return Err(format!(
+                    "Line {}: {net} is listed twice (first on line {}).",
+                    n + 1,
+                    first + 1
+                ));
+            }
+            list.push((n, net));
         }
-        Self::new(list)
+        if list.len() > Self::MAX_ENTRIES {
+            let (n, _) = list[Self::MAX_ENTRIES];
+            return Err(format!(
+                "Line {}: at most {} addresses and ranges can be listed.",
+                n + 1,
+                Self::MAX_ENTRIES
+            ));
+        }
+        Self::new(list.into_iter().map(|(_, net)| net).collect())
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &AllowedNetwork> {
@@ -190,7 +205,10 @@ mod tests {
     #[test]
     fn duplicates_are_refused_even_when_written_differently() {
         let err = AllowedNetworks::parse_lines("203.0.113.7\n203.0.113.7/32").err();
-        assert_eq!(err.as_deref(), Some("203.0.113.7 is listed twice."));
+        assert_eq!(
+            err.as_deref(),
+            Some("Line 2: 203.0.113.7 is listed twice (first on line 1).")
+        );
         let err = AllowedNetworks::parse_lines("2001:db8::1\n2001:DB8:0::1").err();
         assert!(err.is_some());
     }

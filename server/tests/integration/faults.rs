@@ -2,7 +2,9 @@
 //! back, and two replicas on one Postgres.
 
 use crate::both;
-use crate::harness::{Backend, PASSWORD, TestApp, TestDb, email, test_config};
+use crate::harness::{
+    Backend, PASSWORD, TestApp, TestDb, email, free_port, ready_within, server_process, test_config,
+};
 use app::domain::Role;
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::{Value, json};
@@ -23,41 +25,18 @@ fn values_of(i: i64) -> [(&'static str, i64); 3] {
     ]
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// The server binary on `port`, on the database at `url`.
 fn start_process(url: &str, port: u16) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .env("DATABASE_URL", url)
-        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-        .env("SEED_DEMO", "false")
-        .env("SESSION_COOKIE_SECURE", "false")
-        .env("SECRET_KEY", "5e".repeat(32))
-        .env("RUST_LOG", "error")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the server starts")
+    server_process(env!("CARGO_BIN_EXE_server"), url, port, &[])
 }
 
 async fn wait_until_ready(base: &str) {
-    for _ in 0..300 {
-        if let Ok(res) = reqwest::get(format!("{base}/readyz")).await
-            && res.status() == 200
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{base} did not become ready");
+    assert!(
+        ready_within(base, 300, Duration::from_millis(100)).await,
+        "{base} did not become ready"
+    );
 }
 
-async fn sign_in(client: &reqwest::Client, base: &str, role: Role) {
+pub async fn sign_in(client: &reqwest::Client, base: &str, role: Role) {
     let res = client
         .post(format!("{base}/api/sign_in"))
         .form(&[("email", email(role).as_str()), ("password", PASSWORD)])
@@ -299,17 +278,7 @@ async fn a_database_outage_answers_503_and_service_resumes_by_itself() {
     );
 
     proxy.restore();
-    let mut recovered = false;
-    for _ in 0..60 {
-        if reqwest::get(app.url("/readyz"))
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
-            recovered = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    let recovered = ready_within(&app.url(""), 60, Duration::from_millis(250)).await;
     assert!(recovered, "ready again once the database is back");
     // The same session works again: nothing was lost while the database was away.
     assert_eq!(

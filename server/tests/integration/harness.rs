@@ -345,3 +345,46 @@ impl TestApp {
         self.db.drop_now().await;
     }
 }
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The server binary `bin` as a process of its own on `port`, on the database at `url`.
+pub fn server_process(
+    bin: &str,
+    url: &str,
+    port: u16,
+    extra_env: &[(&str, &str)],
+) -> std::process::Child {
+    std::process::Command::new(bin)
+        .env("DATABASE_URL", url)
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("SEED_DEMO", "false")
+        .env("SESSION_COOKIE_SECURE", "false")
+        .env("SECRET_KEY", "5e".repeat(32))
+        .env("RUST_LOG", "error")
+        .envs(extra_env.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server starts")
+}
+
+/// Whether `base` answers `/readyz` with 200 within `tries` polls `every` apart.
+pub async fn ready_within(base: &str, tries: u32, every: std::time::Duration) -> bool {
+    for _ in 0..tries {
+        if reqwest::get(format!("{base}/readyz"))
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return true;
+        }
+        tokio::time::sleep(every).await;
+    }
+    false
+}

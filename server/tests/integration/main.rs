@@ -4,6 +4,7 @@
 mod harness;
 
 mod history;
+mod load;
 mod policy_file;
 
 mod access;
