@@ -94,12 +94,14 @@ let counter = 0;
  * A new company of its own for one test, with an account per role and `importMembers` members
  * who have import settings, so that tests that change settings never meet each other.
  */
-export function createCompany(opts: { plan?: 'free' | 'standard' | 'standard_plus'; importMembers?: number } = {}): Company {
+export function createCompany(
+  opts: { plan?: 'free' | 'standard' | 'standard_plus'; importMembers?: number; names?: Partial<Record<RoleName, string>> } = {},
+): Company {
   counter += 1;
   const domain = `t${process.pid}x${Date.now().toString(36)}x${counter}.example`;
   operator(['company', 'create', '--name', `Test ${counter}`, '--domain', domain, '--plan', opts.plan ?? 'standard']);
   for (const role of ['super_admin', 'security_admin', 'mail_admin', 'auditor'] as RoleName[]) {
-    operator(['user', 'create', '--company', domain, '--email', emailOf(role, domain), '--name', `Test ${role.replace(/_/g, ' ')}`, '--role', role]);
+    operator(['user', 'create', '--company', domain, '--email', emailOf(role, domain), '--name', opts.names?.[role] ?? `Test ${role.replace(/_/g, ' ')}`, '--role', role]);
   }
   for (let i = 0; i < (opts.importMembers ?? 0); i++) {
     const member = `member${i}@${domain}`;

@@ -107,13 +107,7 @@ pub async fn page_guard(State(state): State<AppState>, req: Request, next: Next)
     };
     let actor = match current_actor(&session, &state).await {
         Ok(actor) => actor,
-        Err(_) => {
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The service is temporarily unavailable.",
-            )
-                .into_response();
-        }
+        Err(_) => return unavailable_page(),
     };
     let path = req.uri().path();
     match (path == "/login", actor.is_some()) {
@@ -135,6 +129,21 @@ pub async fn page_guard(State(state): State<AppState>, req: Request, next: Next)
         }
         _ => next.run(req).await,
     }
+}
+
+/// What a browser gets for a page while the database cannot be reached: a page that says so and
+/// reloads itself, so the console comes back on its own.
+fn unavailable_page() -> Response {
+    const PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <meta http-equiv=\"refresh\" content=\"10\"><title>Temporarily unavailable</title></head>\
+        <body><main><h1>The console is temporarily unavailable</h1>\
+        <p>The service is temporarily unavailable. This page tries again every 10 seconds; \
+        nothing you saved is lost.</p></main></body></html>";
+    let mut res = (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(PAGE)).into_response();
+    res.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from_static("10"));
+    res
 }
 
 fn percent_decode(s: &str) -> String {
