@@ -68,7 +68,7 @@ async function startServer(databaseUrl) {
     LEPTOS_SITE_ROOT: join(root, 'target/site'),
     LEPTOS_ENV: 'PROD',
     RUST_LOG: 'error',
-    BENCH_BASELINES: '1',
+    BENCH_BASELINES: 'true',
     SIGNIN_MAX_FAILURES_PER_CLIENT: '1000000000',
     SIGNIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
     API_RATE_LIMIT_PER_MINUTE: '100000000',
