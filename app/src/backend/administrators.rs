@@ -10,7 +10,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 pub const MENU: &str = "Administrators";
@@ -31,13 +31,7 @@ async fn begin_for(
     who: &Who,
     user_id: i64,
 ) -> Result<(DatabaseTransaction, user::Model), AppError> {
-    let txn = db
-        .begin()
-        .await
-        .map_err(|e| internal("starting a change failed", e))?;
-    audit::lock_company(&txn, who.actor.company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
+    let txn = audit::begin_locked(db, who.actor.company_id).await?;
     let target = user::Entity::find_by_id(user_id)
         .filter(user::Column::CompanyId.eq(who.actor.company_id))
         .one(&txn)
@@ -62,12 +56,7 @@ async fn finish(
     let mut record = Record::event(MENU, action, target.email.clone(), "Success");
     record.old_value = Some(old);
     record.new_value = Some(new);
-    audit::write(&txn, &Author::from(who), record)
-        .await
-        .map_err(|e| internal("writing the audit record failed", e))?;
-    txn.commit()
-        .await
-        .map_err(|e| internal("committing a change failed", e))
+    audit::commit_with(txn, &Author::from(who), record).await
 }
 
 /// Grants or removes an admin role. The Super admin role moves only by hand-over.

@@ -205,6 +205,38 @@ pub async fn write<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Starts a change of `company_id`'s data that ends with an audit record: a transaction holding
+/// the company lock. Finish it with `commit_with`.
+pub async fn begin_locked(
+    db: &DatabaseConnection,
+    company_id: i64,
+) -> Result<sea_orm::DatabaseTransaction, crate::error::AppError> {
+    use super::auth::internal;
+    let txn = db
+        .begin()
+        .await
+        .map_err(|e| internal("starting a change failed", e))?;
+    lock_company(&txn, company_id)
+        .await
+        .map_err(|e| internal("locking the company failed", e))?;
+    Ok(txn)
+}
+
+/// Writes the change's audit record and commits: both or neither.
+pub async fn commit_with(
+    txn: sea_orm::DatabaseTransaction,
+    author: &Author,
+    record: Record<'_>,
+) -> Result<(), crate::error::AppError> {
+    use super::auth::internal;
+    write(&txn, author, record)
+        .await
+        .map_err(|e| internal("writing the audit record failed", e))?;
+    txn.commit()
+        .await
+        .map_err(|e| internal("committing a change failed", e))
+}
+
 /// Appends a record in a transaction of its own (sign-ins, refused attempts).
 pub async fn append(
     db: &DatabaseConnection,

@@ -9,9 +9,7 @@ use super::entities::{company, recovery_code, user};
 use super::state::AppState;
 use crate::error::AppError;
 use sea_orm::sea_query::{Condition, Expr};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use totp_rs::{Builder, Totp};
 
@@ -189,14 +187,7 @@ pub async fn confirm_enrolment(
             "The code is not correct. Check the time on your phone and try the newest code.",
         ));
     };
-    let txn = state
-        .db
-        .begin()
-        .await
-        .map_err(|e| internal("starting a transaction failed", e))?;
-    audit::lock_company(&txn, me.company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
+    let txn = audit::begin_locked(&state.db, me.company_id).await?;
     let mut model = me.clone().into_active_model();
     model.totp_secret = Set(Some(pending));
     model.totp_pending = Set(None);
@@ -206,16 +197,12 @@ pub async fn confirm_enrolment(
         .await
         .map_err(|e| internal("turning on two-step verification failed", e))?;
     let codes = replace_recovery_codes(&txn, me.id).await?;
-    audit::write(
-        &txn,
+    audit::commit_with(
+        txn,
         &Author::from(who),
         Record::event(MENU, "Turn on", me.email.clone(), "Success"),
     )
-    .await
-    .map_err(|e| internal("auditing two-step verification failed", e))?;
-    txn.commit()
-        .await
-        .map_err(|e| internal("committing two-step verification failed", e))?;
+    .await?;
     Ok(codes)
 }
 
@@ -227,25 +214,14 @@ pub async fn new_recovery_codes(state: &AppState, who: &Who) -> Result<Vec<Strin
             "Turn on two-step verification first.",
         ));
     }
-    let txn = state
-        .db
-        .begin()
-        .await
-        .map_err(|e| internal("starting a transaction failed", e))?;
-    audit::lock_company(&txn, me.company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
+    let txn = audit::begin_locked(&state.db, me.company_id).await?;
     let codes = replace_recovery_codes(&txn, me.id).await?;
-    audit::write(
-        &txn,
+    audit::commit_with(
+        txn,
         &Author::from(who),
         Record::event(MENU, "New recovery codes", me.email.clone(), "Success"),
     )
-    .await
-    .map_err(|e| internal("auditing recovery codes failed", e))?;
-    txn.commit()
-        .await
-        .map_err(|e| internal("committing recovery codes failed", e))?;
+    .await?;
     Ok(codes)
 }
 
@@ -278,14 +254,7 @@ pub async fn turn_off(state: &AppState, who: &Who, password: &str) -> Result<(),
     if me.totp_secret.is_none() {
         return Ok(());
     }
-    let txn = state
-        .db
-        .begin()
-        .await
-        .map_err(|e| internal("starting a transaction failed", e))?;
-    audit::lock_company(&txn, me.company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
+    let txn = audit::begin_locked(&state.db, me.company_id).await?;
     let mut model = me.clone().into_active_model();
     model.totp_secret = Set(None);
     model.totp_pending = Set(None);
@@ -299,28 +268,17 @@ pub async fn turn_off(state: &AppState, who: &Who, password: &str) -> Result<(),
         .exec(&txn)
         .await
         .map_err(|e| internal("removing recovery codes failed", e))?;
-    audit::write(
-        &txn,
+    audit::commit_with(
+        txn,
         &Author::from(who),
         Record::event(MENU, "Turn off", me.email.clone(), "Success"),
     )
     .await
-    .map_err(|e| internal("auditing two-step verification failed", e))?;
-    txn.commit()
-        .await
-        .map_err(|e| internal("committing two-step verification failed", e))
 }
 
 /// The Super admin's switch: every admin of the company must use two-step verification.
 pub async fn set_required(state: &AppState, who: &Who, required: bool) -> Result<(), AppError> {
-    let txn = state
-        .db
-        .begin()
-        .await
-        .map_err(|e| internal("starting a transaction failed", e))?;
-    audit::lock_company(&txn, who.actor.company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
+    let txn = audit::begin_locked(&state.db, who.actor.company_id).await?;
     let company = company::Entity::find_by_id(who.actor.company_id)
         .one(&txn)
         .await
@@ -352,12 +310,7 @@ pub async fn set_required(state: &AppState, who: &Who, required: bool) -> Result
         .update(&txn)
         .await
         .map_err(|e| internal("changing the two-step rule failed", e))?;
-    audit::write(&txn, &Author::from(who), record)
-        .await
-        .map_err(|e| internal("auditing the two-step rule failed", e))?;
-    txn.commit()
-        .await
-        .map_err(|e| internal("committing the two-step rule failed", e))
+    audit::commit_with(txn, &Author::from(who), record).await
 }
 
 /// Checks a sign-in code: a TOTP code whose time step is newer than the last one accepted, or
