@@ -8,6 +8,7 @@ mod m20261127_000002_settings_and_audit;
 mod m20261127_000003_audit_chain;
 mod m20261127_000004_api_tokens;
 mod m20261127_000005_two_step;
+mod m20261127_000006_settings_revision;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_audit_chain::Migration),
             Box::new(m20261127_000004_api_tokens::Migration),
             Box::new(m20261127_000005_two_step::Migration),
+            Box::new(m20261127_000006_settings_revision::Migration),
         ]
     }
 }

@@ -3,8 +3,8 @@
 //! tokens, rate limited per token, described by the OpenAPI document generated from this code.
 
 use app::backend::AppState;
-use app::backend::entities::{api_token, company};
-use app::backend::{api_tokens, settings};
+use app::backend::api_tokens::{self, Caller};
+use app::backend::policy_cache;
 use app::domain::decide::{
     self, MemberFeatures, ReceiveDecision, ReceiveSituation, SendDecision, SendSituation,
 };
@@ -120,10 +120,7 @@ fn bad_body(rejection: JsonRejection) -> Response {
 }
 
 /// The token's company, or the refusal to send.
-async fn authenticate(
-    state: &ApiState,
-    headers: &HeaderMap,
-) -> Result<(api_token::Model, company::Model), Response> {
+async fn authenticate(state: &ApiState, headers: &HeaderMap) -> Result<Caller, Response> {
     let secret = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -148,7 +145,7 @@ async fn authenticate(
                 None,
             )
         })?;
-    let Some((token, company)) = found else {
+    let Some(caller) = found else {
         return Err(error(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -156,7 +153,7 @@ async fn authenticate(
             None,
         ));
     };
-    if let Err(not_until) = state.limiter.check_key(&token.id) {
+    if let Err(not_until) = state.limiter.check_key(&caller.token_id) {
         use governor::clock::{Clock, DefaultClock};
         let wait = not_until
             .wait_time_from(DefaultClock::default().now())
@@ -173,7 +170,7 @@ async fn authenticate(
         }
         return Err(res);
     }
-    if token.scope != api_tokens::READ_SCOPE {
+    if caller.scope != api_tokens::READ_SCOPE {
         return Err(error(
             StatusCode::FORBIDDEN,
             "forbidden",
@@ -181,7 +178,7 @@ async fn authenticate(
             None,
         ));
     }
-    let plan: app::domain::Plan = company.plan.parse().unwrap_or(app::domain::Plan::Free);
+    let plan: app::domain::Plan = caller.plan.parse().unwrap_or(app::domain::Plan::Free);
     if !plan.includes_mail_security() {
         return Err(error(
             StatusCode::PAYMENT_REQUIRED,
@@ -190,16 +187,19 @@ async fn authenticate(
             None,
         ));
     }
-    Ok((token, company))
+    Ok(caller)
 }
 
+/// The caller's company's settings at the revision read with the token.
 async fn policy_of(
     state: &ApiState,
-    company: &company::Model,
-) -> Result<app::domain::Policy, Response> {
-    settings::load(&state.app.db, company.id)
+    caller: &Caller,
+) -> Result<Arc<policy_cache::Entry>, Response> {
+    state
+        .app
+        .policies
+        .get(&state.app.db, caller.company_id, caller.revision)
         .await
-        .map(|s| s.policy)
         .map_err(|_| {
             error(
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -222,31 +222,31 @@ async fn policy_of(
     security(("api_token" = []))
 )]
 pub async fn get_policy(State(state): State<ApiState>, headers: HeaderMap) -> Response {
-    let (_, company) = match authenticate(&state, &headers).await {
+    let caller = match authenticate(&state, &headers).await {
         Ok(found) => found,
         Err(res) => return res,
     };
-    let policy = match policy_of(&state, &company).await {
+    let entry = match policy_of(&state, &caller).await {
         Ok(p) => p,
         Err(res) => return res,
     };
-    let document = PolicyDocument {
-        company: company.domain.clone(),
-        settings: policy_file::settings_of(&policy),
-    };
-    let body = serde_json::to_string(&document).unwrap_or_default();
-    let etag = format!(
-        "\"{}\"",
-        &app::backend::policy_file::sha256_hex(&body)[..32]
-    );
+    let document = entry.document(&caller.domain, |snapshot| {
+        serde_json::to_string(&PolicyDocument {
+            company: caller.domain.clone(),
+            settings: policy_file::settings_of(&snapshot.policy),
+        })
+        .unwrap_or_default()
+    });
+    let etag = &document.etag;
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    let etag_header = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+    let etag_header = HeaderValue::from_str(etag).unwrap_or(HeaderValue::from_static("\"\""));
     if matches {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag_header)]).into_response();
     }
+    let body = document.body.clone();
     (
         StatusCode::OK,
         [
@@ -282,7 +282,7 @@ pub async fn post_send(
     headers: HeaderMap,
     body: Result<Json<SendSituation>, JsonRejection>,
 ) -> Response {
-    let (_, company) = match authenticate(&state, &headers).await {
+    let caller = match authenticate(&state, &headers).await {
         Ok(found) => found,
         Err(res) => return res,
     };
@@ -318,13 +318,14 @@ pub async fn post_send(
             Some("attachments".into()),
         );
     }
-    let policy = match policy_of(&state, &company).await {
-        Ok(p) => p,
+    let policy = match policy_of(&state, &caller).await {
+        Ok(entry) => entry,
         Err(res) => return res,
     };
+    let policy = &policy.snapshot.policy;
     Json(decide::decide_send(
-        &policy,
-        std::slice::from_ref(&company.domain),
+        policy,
+        std::slice::from_ref(&caller.domain),
         &situation,
     ))
     .into_response()
@@ -346,7 +347,7 @@ pub async fn post_receive(
     headers: HeaderMap,
     body: Result<Json<ReceiveSituation>, JsonRejection>,
 ) -> Response {
-    let (_, company) = match authenticate(&state, &headers).await {
+    let caller = match authenticate(&state, &headers).await {
         Ok(found) => found,
         Err(res) => return res,
     };
@@ -362,13 +363,14 @@ pub async fn post_receive(
             Some("from".into()),
         );
     }
-    let policy = match policy_of(&state, &company).await {
-        Ok(p) => p,
+    let policy = match policy_of(&state, &caller).await {
+        Ok(entry) => entry,
         Err(res) => return res,
     };
+    let policy = &policy.snapshot.policy;
     Json(decide::decide_receive(
-        &policy,
-        std::slice::from_ref(&company.domain),
+        policy,
+        std::slice::from_ref(&caller.domain),
         &situation,
     ))
     .into_response()
@@ -382,12 +384,12 @@ pub async fn post_receive(
     security(("api_token" = []))
 )]
 pub async fn get_features(State(state): State<ApiState>, headers: HeaderMap) -> Response {
-    let (_, company) = match authenticate(&state, &headers).await {
+    let caller = match authenticate(&state, &headers).await {
         Ok(found) => found,
         Err(res) => return res,
     };
-    match policy_of(&state, &company).await {
-        Ok(policy) => Json(decide::member_features(&policy)).into_response(),
+    match policy_of(&state, &caller).await {
+        Ok(entry) => Json(decide::member_features(&entry.snapshot.policy)).into_response(),
         Err(res) => res,
     }
 }

@@ -17,11 +17,20 @@ async fn company_id(State(state): State<AppState>, Path(domain): Path<String>) -
     }
 }
 
+/// The queries of `load_mail_security`: the settings and the count of members with import
+/// settings.
 async fn bare_settings(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
-    match settings::load(&state.db, id).await {
-        Ok(s) => {
-            Json(serde_json::json!({ "policy": s.policy, "versions": s.versions })).into_response()
-        }
+    let loaded = match settings::load(&state.db, id).await {
+        Ok(s) => s,
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    match settings::members_with_import_settings(&state.db, id).await {
+        Ok(count) => Json(serde_json::json!({
+            "policy": loaded.policy,
+            "versions": loaded.versions,
+            "import_member_count": count,
+        }))
+        .into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
@@ -49,11 +58,17 @@ async fn bare_send(
     }
 }
 
+/// How long recent argon2 hashes took to compute (ms), without their wait for a hashing slot.
+async fn argon2_timings(State(state): State<AppState>) -> Response {
+    Json(state.hasher.recent_hash_millis()).into_response()
+}
+
 pub fn router(state: AppState) -> axum::Router {
     axum::Router::new()
         .route("/bench/company-id/{domain}", get(company_id))
         .route("/bench/bare/settings/{id}", get(bare_settings))
         .route("/bench/bare/policy/{id}", get(bare_policy))
         .route("/bench/bare/send/{id}", post(bare_send))
+        .route("/bench/argon2", get(argon2_timings))
         .with_state(state)
 }

@@ -68,11 +68,13 @@ pub struct Config {
     #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
     pub db_max_connections: u32,
 
-    /// Password hashes computed at once (each takes 19 MiB and one core for a few ms).
+    /// Password hashes computed at once (each slot holds 19 MiB and takes one core for tens
+    /// of ms while it hashes). One leaves the other cores to the rest of the console during a
+    /// storm of sign-ins; raise it on machines with many cores.
     #[arg(
         long,
         env = "PASSWORD_HASH_CONCURRENCY",
-        default_value_t = 2,
+        default_value_t = 1,
         global = true
     )]
     pub password_hash_concurrency: usize,

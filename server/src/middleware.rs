@@ -3,7 +3,7 @@
 
 use app::AppError;
 use app::backend::AppState;
-use app::backend::auth::current_actor;
+use app::backend::auth::ActorMemo;
 use app::ui::nav::login_path;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -98,14 +98,17 @@ fn is_page_request(req: &Request) -> bool {
 
 /// Pages need a signed-in admin: anyone else goes to the sign-in page, which then returns them to
 /// the page they asked for. A signed-in admin who opens the sign-in page goes to the console.
-pub async fn page_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     if !is_page_request(&req) {
         return next.run(req).await;
     }
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return next.run(req).await;
     };
-    let actor = match current_actor(&session, &state).await {
+    // The page's server-side render reuses what is resolved here.
+    let memo = ActorMemo::default();
+    req.extensions_mut().insert(memo.clone());
+    let actor = match memo.resolve(&session, &state).await {
         Ok(actor) => actor,
         Err(_) => return unavailable_page(),
     };

@@ -59,11 +59,13 @@ impl Application {
         let db = db::connect(&config.database_url, config.db_max_connections).await?;
         db::migrate(&db).await?;
         let state = AppState {
+            session_store: Store::for_database(&db)?,
             db,
             hasher: PasswordHasher::new(config.password_hash_concurrency)?,
             limiter: Arc::new(SignInLimiter::new(config.sign_in_limits())),
             sessions: config.session_rules(),
             secrets: Arc::new(config.secret_box()?),
+            policies: Arc::default(),
         };
         if config.seed_demo {
             crate::seed::seed_demo_if_empty(&state).await?;
@@ -139,7 +141,7 @@ fn router(config: &Config, state: AppState, addr: SocketAddr) -> anyhow::Result<
     let options = leptos_options(config, addr);
     let routes = generate_route_list(App);
 
-    let store = Store::for_database(&state.db)?;
+    let store = state.session_store.clone();
     {
         use tower_sessions::ExpiredDeletion;
         let store = store.clone();
@@ -158,9 +160,9 @@ fn router(config: &Config, state: AppState, addr: SocketAddr) -> anyhow::Result<
         .with_same_site(SameSite::Strict)
         .with_secure(config.session_cookie_secure)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(idle))
-        // Every request under the session slides its idle expiry.
-        .with_always_save(true);
+        // A session is saved, and its idle expiry slides, when it changes; `current_actor`
+        // changes it at most once per `SessionRules::touch_interval`.
+        .with_expiry(Expiry::OnInactivity(idle));
 
     let context_state = state.clone();
     let context = move || provide_context(context_state.clone());

@@ -2,7 +2,7 @@
 
 use crate::backend::AppState;
 use crate::backend::audit::{self, Author, Channel, Record, Who};
-use crate::backend::auth::{Actor, current_actor, internal};
+use crate::backend::auth::{Actor, ActorMemo, current_actor, internal};
 use crate::domain::Permission;
 use crate::error::AppError;
 use leptos::prelude::use_context;
@@ -58,10 +58,27 @@ pub async fn who(actor: Actor) -> Who {
 /// Any signed-in admin, also one who must still set up two-step verification: for the set-up
 /// itself, for reading who is signed in, and for signing out.
 pub async fn require_signed_in(state: &AppState) -> Result<Actor, AppError> {
+    let memo = memo();
     let session = session().await?;
-    current_actor(&session, state)
+    resolve(memo, &session, state)
         .await?
         .ok_or(AppError::Unauthenticated)
+}
+
+/// The request's memo of its signed-in admin, when the page guard made one (server-side renders).
+fn memo() -> Option<ActorMemo> {
+    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<ActorMemo>().cloned())
+}
+
+async fn resolve(
+    memo: Option<ActorMemo>,
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<Actor>, AppError> {
+    match memo {
+        Some(memo) => memo.resolve(session, state).await,
+        None => current_actor(session, state).await,
+    }
 }
 
 /// `require` with the state already in hand. A refusal of a signed-in admin is audited. An admin
@@ -71,9 +88,10 @@ pub async fn require_with(state: &AppState, permission: Permission) -> Result<Ac
         .map(|p| p.uri.path().to_string())
         .unwrap_or_default();
     let channel = channel();
+    let memo = memo();
     let ip = client_ip().await;
     let session = session().await?;
-    let actor = current_actor(&session, state)
+    let actor = resolve(memo, &session, state)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if actor.role.grants(permission) && actor.two_step_missing {

@@ -4,13 +4,13 @@
 
 use super::audit::{self, Author, Record, Who};
 use super::auth::internal;
+use super::db::WriteTxn;
 use super::entities::user;
 use super::passwords::PasswordHasher;
 use crate::domain::Role;
 use crate::error::AppError;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
 pub const MENU: &str = "Administrators";
@@ -30,7 +30,7 @@ async fn begin_for(
     db: &DatabaseConnection,
     who: &Who,
     user_id: i64,
-) -> Result<(DatabaseTransaction, user::Model), AppError> {
+) -> Result<(WriteTxn, user::Model), AppError> {
     let txn = audit::begin_locked(db, who.actor.company_id).await?;
     let target = user::Entity::find_by_id(user_id)
         .filter(user::Column::CompanyId.eq(who.actor.company_id))
@@ -46,7 +46,7 @@ fn role_of(u: &user::Model) -> Role {
 }
 
 async fn finish(
-    txn: DatabaseTransaction,
+    txn: WriteTxn,
     who: &Who,
     action: &str,
     target: &user::Model,

@@ -6,10 +6,11 @@ use super::auth::internal;
 use super::entities::{api_token, company};
 use crate::error::AppError;
 use chrono::Utc;
+use sea_orm::prelude::DateTimeUtc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -61,8 +62,7 @@ pub async fn create(
         ));
     }
     let secret = new_secret();
-    let txn = db
-        .begin()
+    let txn = super::db::begin_write(db)
         .await
         .map_err(|e| internal("starting a change failed", e))?;
     audit::lock_company(&txn, who.actor.company_id)
@@ -93,8 +93,7 @@ pub async fn create(
 }
 
 pub async fn revoke(db: &DatabaseConnection, who: &Who, id: i64) -> Result<(), AppError> {
-    let txn = db
-        .begin()
+    let txn = super::db::begin_write(db)
         .await
         .map_err(|e| internal("starting a change failed", e))?;
     audit::lock_company(&txn, who.actor.company_id)
@@ -125,23 +124,40 @@ pub async fn revoke(db: &DatabaseConnection, who: &Who, id: i64) -> Result<(), A
         .map_err(|e| internal("committing failed", e))
 }
 
-/// The live token and its company for a presented secret, if any.
+/// Who presents a live token: the token, its company, and the company's settings revision
+/// (see `policy_cache`), all read by one query.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct Caller {
+    pub token_id: i64,
+    pub scope: String,
+    pub last_used_at: Option<DateTimeUtc>,
+    pub company_id: i64,
+    pub domain: String,
+    pub plan: String,
+    pub revision: i64,
+}
+
+/// The caller for a presented secret, if it names a live token.
 pub async fn authenticate(
     db: &DatabaseConnection,
     secret: &str,
-) -> Result<Option<(api_token::Model, company::Model)>, sea_orm::DbErr> {
+) -> Result<Option<Caller>, sea_orm::DbErr> {
     if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
         return Ok(None);
     }
-    let Some(token) = api_token::Entity::find()
+    let Some(caller) = api_token::Entity::find()
+        .select_only()
+        .column_as(api_token::Column::Id, "token_id")
+        .column(api_token::Column::Scope)
+        .column(api_token::Column::LastUsedAt)
+        .column(api_token::Column::CompanyId)
+        .column_as(company::Column::Domain, "domain")
+        .column_as(company::Column::Plan, "plan")
+        .column_as(company::Column::SettingsRevision, "revision")
+        .join(JoinType::InnerJoin, api_token::Relation::Company.def())
         .filter(api_token::Column::TokenHash.eq(hash(secret)))
         .filter(api_token::Column::RevokedAt.is_null())
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let Some(company) = company::Entity::find_by_id(token.company_id)
+        .into_model::<Caller>()
         .one(db)
         .await?
     else {
@@ -149,15 +165,15 @@ pub async fn authenticate(
     };
     // "Last used" to the minute: one write a minute per token at most.
     let now = Utc::now();
-    if token
+    if caller
         .last_used_at
         .is_none_or(|t| now - t > chrono::Duration::minutes(1))
     {
         api_token::Entity::update_many()
             .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
-            .filter(api_token::Column::Id.eq(token.id))
+            .filter(api_token::Column::Id.eq(caller.token_id))
             .exec(db)
             .await?;
     }
-    Ok(Some((token, company)))
+    Ok(Some(caller))
 }

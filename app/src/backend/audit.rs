@@ -9,7 +9,7 @@ use chrono::{SubsecRound, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -210,10 +210,9 @@ pub async fn write<C: ConnectionTrait>(
 pub async fn begin_locked(
     db: &DatabaseConnection,
     company_id: i64,
-) -> Result<sea_orm::DatabaseTransaction, crate::error::AppError> {
+) -> Result<super::db::WriteTxn, crate::error::AppError> {
     use super::auth::internal;
-    let txn = db
-        .begin()
+    let txn = super::db::begin_write(db)
         .await
         .map_err(|e| internal("starting a change failed", e))?;
     lock_company(&txn, company_id)
@@ -224,7 +223,7 @@ pub async fn begin_locked(
 
 /// Writes the change's audit record and commits: both or neither.
 pub async fn commit_with(
-    txn: sea_orm::DatabaseTransaction,
+    txn: super::db::WriteTxn,
     author: &Author,
     record: Record<'_>,
 ) -> Result<(), crate::error::AppError> {
@@ -243,7 +242,7 @@ pub async fn append(
     author: &Author,
     record: Record<'_>,
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
+    let txn = super::db::begin_write(db).await?;
     lock_company(&txn, author.company_id).await?;
     write(&txn, author, record).await?;
     txn.commit().await

@@ -8,6 +8,7 @@ use crate::domain::{EmailAddress, Plan, Role};
 use crate::error::AppError;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::net::IpAddr;
+use std::sync::Arc;
 use tower_sessions::Session;
 
 /// The signed-in administrator, as loaded fresh from the database for this request.
@@ -92,6 +93,24 @@ async fn end_session(session: &Session) -> Result<(), AppError> {
         .map_err(|e| internal("ending a session failed", e))
 }
 
+/// The signed-in admin as resolved once for a whole request: the page guard resolves it, and the
+/// server functions that the page's server-side render calls reuse it.
+#[derive(Clone, Default)]
+pub struct ActorMemo(Arc<tokio::sync::OnceCell<Option<Actor>>>);
+
+impl ActorMemo {
+    pub async fn resolve(
+        &self,
+        session: &Session,
+        state: &AppState,
+    ) -> Result<Option<Actor>, AppError> {
+        self.0
+            .get_or_try_init(|| current_actor(session, state))
+            .await
+            .cloned()
+    }
+}
+
 /// The admin signed in on this session, or `None`. A session whose user was deactivated, whose
 /// password changed, whose role is no longer an admin role, or which outlived its absolute
 /// lifetime is ended here, on the server.
@@ -100,10 +119,11 @@ pub async fn current_actor(session: &Session, state: &AppState) -> Result<Option
         .get(AUTH_KEY)
         .await
         .map_err(|e| internal("reading the session failed", e))?;
-    let Some(auth) = auth else {
+    let Some(mut auth) = auth else {
         return Ok(None);
     };
-    let age = now_secs().saturating_sub(auth.signed_in_at);
+    let now = now_secs();
+    let age = now.saturating_sub(auth.signed_in_at);
     if age < 0 || age as u64 > state.sessions.absolute_lifetime.as_secs() {
         end_session(session).await?;
         return Ok(None);
@@ -125,6 +145,15 @@ pub async fn current_actor(session: &Session, state: &AppState) -> Result<Option
     if !valid {
         end_session(session).await?;
         return Ok(None);
+    }
+    // A changed session is saved with a fresh idle expiry (and cookie) after the response.
+    let idle_for = u64::try_from(now.saturating_sub(auth.seen_at)).unwrap_or(0);
+    if idle_for >= state.sessions.touch_interval().as_secs() {
+        auth.seen_at = now;
+        session
+            .insert(AUTH_KEY, &auth)
+            .await
+            .map_err(|e| internal("updating the session failed", e))?;
     }
     Ok(Some(Actor {
         user_id: user.id,
@@ -246,6 +275,7 @@ fn session_auth(user: &user::Model) -> SessionAuth {
         company_id: user.company_id,
         epoch: user.auth_epoch,
         signed_in_at: now_secs(),
+        seen_at: now_secs(),
     }
 }
 

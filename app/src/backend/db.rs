@@ -2,8 +2,8 @@
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
-    TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, ExecResult, QueryResult, Statement, TransactionTrait,
 };
 use std::time::Duration;
 
@@ -24,6 +24,10 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(5))
         .sqlx_logging(false)
+        // A pooled SQLite connection is a file handle that cannot go stale; checking it with a
+        // round trip to its worker thread before every query only doubled each query's cost.
+        // Postgres connections are still checked (a restarted server leaves dead ones behind).
+        .test_before_acquire(sqlite_file(url).is_none() && !url.starts_with("sqlite:"))
         .map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
@@ -60,6 +64,60 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
         _ => Migrator::up(db, None).await?,
     }
     Ok(())
+}
+
+/// Write transactions of this process on SQLite take turns here, in arrival order. SQLite has
+/// one writer; without this queue a transaction that finds the file locked polls it from
+/// SQLite's busy handler, which sleeps 1, 2, 5, ... up to 100 ms between tries, so under
+/// concurrent saves an unlucky one waited hundreds of milliseconds while the lock sat free.
+/// (One process serves one SQLite database; several replicas need Postgres.)
+static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A write transaction: on SQLite it holds the process's writer turn until it ends.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+    _turn: Option<tokio::sync::MutexGuard<'static, ()>>,
+}
+
+impl WriteTxn {
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
+    }
+}
+
+/// Begins a transaction that will write; see `SQLITE_WRITER`.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    let turn = match db.get_database_backend() {
+        DbBackend::Sqlite => Some(SQLITE_WRITER.lock().await),
+        _ => None,
+    };
+    Ok(WriteTxn {
+        txn: db.begin().await?,
+        _turn: turn,
+    })
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one(stmt).await
+    }
+
+    async fn query_all(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all(stmt).await
+    }
 }
 
 /// `/readyz`: can the database answer?

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod db;
 pub mod entities;
 pub mod passwords;
+pub mod policy_cache;
 pub mod policy_file;
 pub mod rate_limit;
 pub mod secrets;

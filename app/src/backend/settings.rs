@@ -4,13 +4,13 @@
 
 use super::audit::{self, Who};
 use super::auth::internal;
-use super::entities::{import_setting, setting};
+use super::entities::{company, import_setting, setting};
 use crate::domain::policy::{Allowance, Policy, SettingKey};
 use crate::error::AppError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -101,8 +101,7 @@ pub async fn save_as(
     action: &str,
 ) -> Result<Saved, AppError> {
     let company_id = who.actor.company_id;
-    let txn = db
-        .begin()
+    let txn = super::db::begin_write(db)
         .await
         .map_err(|e| internal("starting a save failed", e))?;
     // Take the company's write lock first: saves of one company queue here (on SQLite this is
@@ -203,6 +202,19 @@ pub async fn save_as(
         )
         .await
         .map_err(|e| internal("writing the audit record failed", e))?;
+    }
+
+    // The revision is the sum of the versions, and each changed setting went up by one.
+    if !changed.is_empty() {
+        company::Entity::update_many()
+            .col_expr(
+                company::Column::SettingsRevision,
+                Expr::col(company::Column::SettingsRevision).add(changed.len() as i64),
+            )
+            .filter(company::Column::Id.eq(company_id))
+            .exec(&txn)
+            .await
+            .map_err(|e| internal("storing the settings revision failed", e))?;
     }
 
     // "Do not allow": every member's import settings are deleted, with the change and only then.

@@ -9,7 +9,6 @@ use crate::harness::{Backend, COMPANY, PASSWORD, TestApp, email};
 use app::backend::accounts::{self, NewUser};
 use app::domain::access::{self, Access};
 use app::domain::{Plan, Role};
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{Value, json};
 use server::startup::SESSION_COOKIE;
 
@@ -137,23 +136,24 @@ async fn session_of(app: &TestApp, who: &str) -> String {
         .expect("session cookie")
 }
 
+/// Ends a session as time would: its expiry set in the past, through the console's session
+/// store (which on SQLite also keeps it in memory).
 async fn expire(app: &TestApp, session_id: &str) {
-    let db = &app.state.db;
-    let sql = match db.get_database_backend() {
-        DbBackend::Postgres => {
-            "UPDATE sessions SET expiry_date = now() - interval '1 hour' WHERE id = $1"
-        }
-        _ => "UPDATE sessions SET expiry_date = 0 WHERE id = $1",
-    };
-    let done = db
-        .execute(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            sql,
-            [session_id.into()],
-        ))
+    use tower_sessions::session::Id;
+    use tower_sessions::session_store::SessionStore;
+    let store = &app.state.session_store;
+    let id: Id = session_id.parse().expect("a session id");
+    let mut record = store
+        .load(&id)
         .await
-        .expect("expire the session");
-    assert_eq!(done.rows_affected(), 1, "the session row exists");
+        .expect("load the session")
+        .expect("the session exists");
+    record.expiry_date = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    store.save(&record).await.expect("expire the session");
+    assert!(
+        store.load(&id).await.expect("load").is_none(),
+        "the session no longer loads"
+    );
 }
 
 /// One session id per caller (none for the anonymous one and for members, who get no session).

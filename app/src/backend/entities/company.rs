@@ -14,6 +14,8 @@ pub struct Model {
     pub audit_head: String,
     /// Every admin of the company must use two-step verification.
     pub require_two_step: bool,
+    /// The sum of the company's setting versions (see `policy_cache`).
+    pub settings_revision: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
