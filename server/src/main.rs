@@ -2,12 +2,6 @@
 
 use clap::Parser;
 
-/// mimalloc hands freed memory back to the system. With glibc's allocator, each argon2 hash
-/// (19 MiB) freed on a blocking thread stayed resident: a storm of failed sign-ins left the
-/// server at 550 MB; with mimalloc it returns to where it was.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     // An optional `.env` beside the working directory; real environment variables win.
