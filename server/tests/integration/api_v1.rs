@@ -427,3 +427,86 @@ both!(
     the_openapi_document_describes_exactly_the_routes,
     the_openapi_document_describes_exactly_the_routes
 );
+
+/// Replicas keep the policy in memory but never serve it stale: a save through one replica is
+/// what the API of the other answers next (new ETag, new value, new decisions).
+async fn a_replica_answers_with_the_policy_saved_on_another(backend: Backend) {
+    let first = TestApp::spawn(backend).await;
+    let second = first.replica().await;
+    let admin = first.signed_in(Role::SuperAdmin).await;
+    let (token, _) = new_token(&first, &admin, "mx").await;
+    let policy = |app: &TestApp| api(app, reqwest::Method::GET, "/api/v1/policy", &token);
+    let features = |app: &TestApp| {
+        api(
+            app,
+            reqwest::Method::GET,
+            "/api/v1/members/features",
+            &token,
+        )
+    };
+
+    // The second replica reads the policy (and keeps it).
+    let res = policy(&second).send().await.expect("r");
+    let etag = res.headers()["etag"].to_str().expect("etag").to_string();
+    let doc: Value = res.json().await.expect("json");
+    let backup = doc["settings"]["mail_backup"].as_bool().expect("a boolean");
+    let res = policy(&second)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status(), 304);
+    let before: Value = features(&second)
+        .send()
+        .await
+        .expect("r")
+        .json()
+        .await
+        .expect("json");
+
+    // The first replica saves a change.
+    let page: Value = first
+        .call(&admin, "load_mail_security", &[])
+        .await
+        .json()
+        .await
+        .expect("page");
+    let res = first
+        .call_json(
+            &admin,
+            "save_mail_security",
+            json!({"changes": [{"key": "mail_backup", "value": !backup, "base_version": page["versions"]["mail_backup"]}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // The second answers with it at once, with the old ETag as with none.
+    let res = policy(&second)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(res.status(), 200, "the policy changed on the other replica");
+    assert_ne!(res.headers()["etag"].to_str().expect("etag"), etag);
+    let doc: Value = res.json().await.expect("json");
+    assert_eq!(doc["settings"]["mail_backup"], !backup);
+    let after: Value = features(&second)
+        .send()
+        .await
+        .expect("r")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(before["mail_backup"]["value"], backup);
+    assert_eq!(
+        after["mail_backup"]["value"], !backup,
+        "decisions follow the saved policy"
+    );
+
+    second.stop().await;
+    first.finish().await;
+}
+both!(
+    a_replica_answers_with_the_policy_saved_on_another,
+    a_replica_answers_with_the_policy_saved_on_another
+);

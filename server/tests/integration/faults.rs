@@ -5,10 +5,11 @@ use crate::both;
 use crate::harness::{
     Backend, PASSWORD, TestApp, TestDb, email, free_port, ready_within, server_process, test_config,
 };
+use crate::sessions;
 use app::domain::Role;
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::{Value, json};
-use server::startup::Application;
+use server::startup::{Application, SESSION_COOKIE};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -310,6 +311,18 @@ async fn replicas_start_together_and_share_sessions_conflicts_and_the_audit_chai
         second.call(&admin, "current_admin", &[]).await.status(),
         200
     );
+    // A sign-out on one replica ends the session on the other at once (with Postgres no replica
+    // keeps sessions in memory), even for a replica that has just served it.
+    let leaving = sessions::cookie_value(&sessions::sign_in_raw(&first, Role::Auditor, None).await);
+    assert_eq!(sessions::whoami_status(&second, &leaving).await, 200);
+    let res = reqwest::Client::new()
+        .post(first.url("/api/sign_out"))
+        .header("Cookie", format!("{SESSION_COOKIE}={leaving}"))
+        .send()
+        .await
+        .expect("sign out");
+    assert_eq!(res.status(), 200);
+    assert_eq!(sessions::whoami_status(&second, &leaving).await, 401);
 
     // A stale save on one replica conflicts with a save made on the other.
     let page: Value = first

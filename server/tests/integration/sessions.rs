@@ -9,7 +9,7 @@ use server::startup::SESSION_COOKIE;
 use std::time::Duration;
 
 /// Signs in without a cookie jar and returns the raw `Set-Cookie` header.
-async fn sign_in_raw(app: &TestApp, role: Role, planted: Option<&str>) -> String {
+pub(crate) async fn sign_in_raw(app: &TestApp, role: Role, planted: Option<&str>) -> String {
     let client = reqwest::Client::new();
     let mut req = client
         .post(app.url("/api/sign_in"))
@@ -25,7 +25,7 @@ async fn sign_in_raw(app: &TestApp, role: Role, planted: Option<&str>) -> String
         .to_string()
 }
 
-fn cookie_value(set_cookie: &str) -> String {
+pub(crate) fn cookie_value(set_cookie: &str) -> String {
     set_cookie
         .split(';')
         .next()
@@ -35,7 +35,7 @@ fn cookie_value(set_cookie: &str) -> String {
 }
 
 /// Calls `current_admin` with exactly this session id.
-async fn whoami_status(app: &TestApp, id: &str) -> u16 {
+pub(crate) async fn whoami_status(app: &TestApp, id: &str) -> u16 {
     reqwest::Client::new()
         .post(app.url("/api/current_admin"))
         .header("Cookie", format!("{SESSION_COOKIE}={id}"))
