@@ -101,7 +101,8 @@ async function startServer(databaseUrl) {
     SIGNIN_MAX_FAILURES_PER_CLIENT: '1000000000',
     SIGNIN_MAX_FAILURES_PER_ACCOUNT: '1000000000',
     API_RATE_LIMIT_PER_MINUTE: '100000000',
-    DB_MAX_CONNECTIONS: process.env.DB_MAX_CONNECTIONS ?? '10',
+    // The server's default pool size unless DB_MAX_CONNECTIONS is set.
+    ...(process.env.DB_MAX_CONNECTIONS ? { DB_MAX_CONNECTIONS: process.env.DB_MAX_CONNECTIONS } : {}),
   };
   // Provision: companies (one per admin, so concurrent saves never conflict), admins, members.
   operator(env, ['company', 'create', '--name', 'Bench', '--domain', 'bench.example', '--plan', 'standard']);

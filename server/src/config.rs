@@ -65,8 +65,10 @@ pub struct Config {
     pub signin_failure_window_secs: u64,
 
     /// Database connections in the pool.
-    #[arg(long, env = "DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
-    pub db_max_connections: u32,
+    /// Default: 4 on SQLite (one writer at a time, and each connection is a thread with its own
+    /// caches), 10 on Postgres.
+    #[arg(long, env = "DB_MAX_CONNECTIONS", global = true)]
+    pub db_max_connections: Option<u32>,
 
     /// Password hashes computed at once (each slot holds 19 MiB and takes one core for tens
     /// of ms while it hashes). One leaves the other cores to the rest of the console during a
@@ -121,6 +123,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// The database pool's size: as configured, or the default for the database in the URL.
+    pub fn max_connections(&self) -> u32 {
+        let sqlite = self.database_url.starts_with("sqlite:");
+        self.db_max_connections
+            .unwrap_or(if sqlite { 4 } else { 10 })
+    }
+
     pub fn session_rules(&self) -> SessionRules {
         SessionRules {
             idle_timeout: Duration::from_secs(self.session_idle_timeout_secs.max(1)),

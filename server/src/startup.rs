@@ -56,7 +56,7 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
 impl Application {
     /// Connects, migrates, seeds a demo company on an empty database, and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = db::connect(&config.database_url, config.db_max_connections).await?;
+        let db = db::connect(&config.database_url, config.max_connections()).await?;
         db::migrate(&db).await?;
         let state = AppState {
             session_store: Store::for_database(&db)?,

@@ -128,7 +128,7 @@ pub fn test_config(url: &str) -> Config {
     config.bind_addr = "127.0.0.1:0".parse().expect("addr");
     config.seed_demo = false;
     config.session_cookie_secure = false;
-    config.db_max_connections = 5;
+    config.db_max_connections = Some(5);
     config.log_filter = "warn".into();
     config.secret_key = Some("5e".repeat(32));
     config
