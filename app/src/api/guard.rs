@@ -5,7 +5,7 @@ use crate::backend::audit::{self, Author, Channel, Record, Who};
 use crate::backend::auth::{Actor, ActorMemo, current_actor, internal};
 use crate::domain::Permission;
 use crate::error::AppError;
-use leptos::prelude::use_context;
+use leptos::prelude::{use_context, with_context};
 use tower_sessions::Session;
 
 /// The application state. Call it before the first `.await` of a server function: a future whose
@@ -14,19 +14,28 @@ pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| internal("application state missing", "no context"))
 }
 
+/// Reads the request's head in place (`use_context` would copy it, headers and all).
+fn with_request<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
+    with_context::<http::request::Parts, R>(read)
+}
+
+/// The request's session, put there by the session layer.
 pub async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>()
-        .await
-        .map_err(|e| internal("session layer missing", e))
+    with_request(|p| p.extensions.get::<Session>().cloned())
+        .flatten()
+        .ok_or_else(|| internal("session layer missing", "no session in the request"))
 }
 
 /// The client's address as the server saw it.
 pub async fn client_ip() -> std::net::IpAddr {
     use axum::extract::ConnectInfo;
-    match leptos_axum::extract::<ConnectInfo<std::net::SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip(),
-        Err(_) => std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
-    }
+    with_request(|p| {
+        p.extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+    })
+    .flatten()
+    .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
 }
 
 /// The signed-in admin, if they hold `permission`; otherwise `Unauthenticated` or `Forbidden`.
@@ -37,13 +46,14 @@ pub async fn require(permission: Permission) -> Result<Actor, AppError> {
 
 /// How the request reached the console, from its User-Agent.
 pub fn channel() -> Channel {
-    let parts = use_context::<http::request::Parts>();
-    Channel::from_user_agent(
-        parts
-            .as_ref()
-            .and_then(|p| p.headers.get(http::header::USER_AGENT))
-            .and_then(|v| v.to_str().ok()),
-    )
+    let agent = with_request(|p| {
+        p.headers
+            .get(http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    })
+    .flatten();
+    Channel::from_user_agent(agent.as_deref())
 }
 
 /// Who is calling, for the audit log; read from the request before the first await.
@@ -67,7 +77,7 @@ pub async fn require_signed_in(state: &AppState) -> Result<Actor, AppError> {
 
 /// The request's memo of its signed-in admin, when the page guard made one (server-side renders).
 fn memo() -> Option<ActorMemo> {
-    use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<ActorMemo>().cloned())
+    with_request(|p| p.extensions.get::<ActorMemo>().cloned()).flatten()
 }
 
 async fn resolve(
@@ -84,9 +94,7 @@ async fn resolve(
 /// `require` with the state already in hand. A refusal of a signed-in admin is audited. An admin
 /// whose company requires two-step verification is refused until they set it up.
 pub async fn require_with(state: &AppState, permission: Permission) -> Result<Actor, AppError> {
-    let path = use_context::<http::request::Parts>()
-        .map(|p| p.uri.path().to_string())
-        .unwrap_or_default();
+    let path = with_request(|p| p.uri.path().to_string()).unwrap_or_default();
     let channel = channel();
     let memo = memo();
     let ip = client_ip().await;
