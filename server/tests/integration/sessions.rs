@@ -77,6 +77,31 @@ async fn session_id_changes_at_sign_in(backend: Backend) {
 }
 both!(session_id_changes_at_sign_in, session_id_changes_at_sign_in);
 
+/// Using the console keeps the session alive without writing it on every request: within a
+/// twentieth of the idle timeout a request neither rewrites the session nor sends the cookie again.
+async fn requests_do_not_rewrite_the_session_each_time(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let id = cookie_value(&sign_in_raw(&app, Role::Auditor, None).await);
+    for _ in 0..3 {
+        let res = reqwest::Client::new()
+            .post(app.url("/api/current_admin"))
+            .header("Cookie", format!("{SESSION_COOKIE}={id}"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200);
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "the session was saved again by a read"
+        );
+    }
+    app.finish().await;
+}
+both!(
+    requests_do_not_rewrite_the_session_each_time,
+    requests_do_not_rewrite_the_session_each_time
+);
+
 async fn sign_out_ends_the_session_on_the_server(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let id = cookie_value(&sign_in_raw(&app, Role::Auditor, None).await);
