@@ -230,7 +230,7 @@ pub async fn get_policy(State(state): State<ApiState>, headers: HeaderMap) -> Re
         Ok(p) => p,
         Err(res) => return res,
     };
-    let document = entry.document(&caller.domain, |snapshot| {
+    let document = entry.document(|snapshot| {
         serde_json::to_string(&PolicyDocument {
             company: caller.domain.clone(),
             settings: policy_file::settings_of(&snapshot.policy),

@@ -20,7 +20,7 @@ async fn caller() -> Result<(crate::backend::AppState, crate::backend::audit::Wh
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client_ip = guard::client_ip().await;
+    let client_ip = guard::client_ip();
     let actor =
         guard::require_with(&state, crate::domain::Permission::ManageAdministrators).await?;
     Ok((

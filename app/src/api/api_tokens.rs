@@ -41,7 +41,7 @@ async fn manager() -> Result<(crate::backend::AppState, crate::backend::audit::W
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client_ip = guard::client_ip().await;
+    let client_ip = guard::client_ip();
     let actor = guard::require_with(&state, crate::domain::Permission::ManageApiTokens).await?;
     if !actor.plan.includes_mail_security() {
         return Err(AppError::PlanRequired);

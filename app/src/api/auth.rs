@@ -53,8 +53,8 @@ pub async fn sign_in(
     use crate::backend::auth::SignInStep;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client = guard::client_ip().await;
-    let session = guard::session().await?;
+    let client = guard::client_ip();
+    let session = guard::session()?;
     let step =
         crate::backend::auth::sign_in(&state, &session, &email, &password, client, channel).await?;
     Ok(SignInResult {
@@ -70,8 +70,8 @@ pub async fn verify_two_step(code: String, next: Option<String>) -> Result<Strin
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client = guard::client_ip().await;
-    let session = guard::session().await?;
+    let client = guard::client_ip();
+    let session = guard::session()?;
     crate::backend::auth::verify_two_step(&state, &session, &code, client, channel).await?;
     Ok(crate::domain::NextPath::or_home(next.as_deref()))
 }
@@ -82,9 +82,9 @@ pub async fn sign_out() -> Result<(), AppError> {
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client_ip = guard::client_ip().await;
+    let client_ip = guard::client_ip();
     let actor = guard::require_signed_in(&state).await?;
-    let session = guard::session().await?;
+    let session = guard::session()?;
     let who = crate::backend::audit::Who {
         actor,
         client_ip,

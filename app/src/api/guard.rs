@@ -20,14 +20,14 @@ fn with_request<R>(read: impl FnOnce(&http::request::Parts) -> R) -> Option<R> {
 }
 
 /// The request's session, put there by the session layer.
-pub async fn session() -> Result<Session, AppError> {
+pub fn session() -> Result<Session, AppError> {
     with_request(|p| p.extensions.get::<Session>().cloned())
         .flatten()
         .ok_or_else(|| internal("session layer missing", "no session in the request"))
 }
 
 /// The client's address as the server saw it.
-pub async fn client_ip() -> std::net::IpAddr {
+pub fn client_ip() -> std::net::IpAddr {
     use axum::extract::ConnectInfo;
     with_request(|p| {
         p.extensions
@@ -56,20 +56,11 @@ pub fn channel() -> Channel {
     Channel::from_user_agent(agent.as_deref())
 }
 
-/// Who is calling, for the audit log; read from the request before the first await.
-pub async fn who(actor: Actor) -> Who {
-    Who {
-        actor,
-        client_ip: client_ip().await,
-        channel: channel(),
-    }
-}
-
 /// Any signed-in admin, also one who must still set up two-step verification: for the set-up
 /// itself, for reading who is signed in, and for signing out.
 pub async fn require_signed_in(state: &AppState) -> Result<Actor, AppError> {
     let memo = memo();
-    let session = session().await?;
+    let session = session()?;
     resolve(memo, &session, state)
         .await?
         .ok_or(AppError::Unauthenticated)
@@ -97,8 +88,8 @@ pub async fn require_with(state: &AppState, permission: Permission) -> Result<Ac
     let path = with_request(|p| p.uri.path().to_string()).unwrap_or_default();
     let channel = channel();
     let memo = memo();
-    let ip = client_ip().await;
-    let session = session().await?;
+    let ip = client_ip();
+    let session = session()?;
     let actor = resolve(memo, &session, state)
         .await?
         .ok_or(AppError::Unauthenticated)?;

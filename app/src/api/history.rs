@@ -186,7 +186,7 @@ pub async fn revert_change(save_id: String, fields: Vec<RevertField>) -> Result<
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client_ip = guard::client_ip().await;
+    let client_ip = guard::client_ip();
     // Reading the log is the door; each field's own edit permission is checked below.
     let actor = guard::require_with(&state, crate::domain::Permission::EnterConsole).await?;
     let who = crate::backend::audit::Who {

@@ -116,7 +116,7 @@ pub async fn apply_policy_import(
     use crate::backend::settings;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client_ip = guard::client_ip().await;
+    let client_ip = guard::client_ip();
     let actor = guard::require_with(&state, crate::domain::Permission::EditSecurity).await?;
     if !actor.plan.includes_mail_security() {
         return Err(AppError::PlanRequired);

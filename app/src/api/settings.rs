@@ -151,7 +151,7 @@ mod server {
     ) -> Result<SettingsPage, AppError> {
         let state = guard::state()?;
         let channel = guard::channel();
-        let client_ip = guard::client_ip().await;
+        let client_ip = guard::client_ip();
         let actor = guard::require_with(&state, view.page().entry().edit).await?;
         let plan = check_plan(view, &actor)?;
         let editable = view.editable(plan);

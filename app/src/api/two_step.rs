@@ -29,7 +29,7 @@ async fn caller() -> Result<(crate::backend::AppState, crate::backend::audit::Wh
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client_ip = guard::client_ip().await;
+    let client_ip = guard::client_ip();
     let actor = guard::require_signed_in(&state).await?;
     Ok((
         state,
@@ -94,7 +94,7 @@ pub async fn require_two_step(required: bool) -> Result<(), AppError> {
     use super::guard;
     let state = guard::state()?;
     let channel = guard::channel();
-    let client_ip = guard::client_ip().await;
+    let client_ip = guard::client_ip();
     let actor =
         guard::require_with(&state, crate::domain::Permission::ManageAdministrators).await?;
     let who = crate::backend::audit::Who {

@@ -62,12 +62,7 @@ pub async fn create(
         ));
     }
     let secret = new_secret();
-    let txn = super::db::begin_write(db)
-        .await
-        .map_err(|e| internal("starting a change failed", e))?;
-    audit::lock_company(&txn, who.actor.company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
+    let txn = audit::begin_locked(db, who.actor.company_id).await?;
     let model = api_token::ActiveModel {
         company_id: Set(who.actor.company_id),
         name: Set(name.to_string()),
@@ -83,22 +78,12 @@ pub async fn create(
     .map_err(|e| internal("creating an API token failed", e))?;
     let mut record = Record::event(MENU, "Create API token", name.to_string(), "Success");
     record.new_value = Some(format!("{} ({READ_SCOPE})", model.prefix));
-    audit::write(&txn, &Author::from(who), record)
-        .await
-        .map_err(|e| internal("writing the audit record failed", e))?;
-    txn.commit()
-        .await
-        .map_err(|e| internal("committing failed", e))?;
+    audit::commit_with(txn, &Author::from(who), record).await?;
     Ok((secret, model))
 }
 
 pub async fn revoke(db: &DatabaseConnection, who: &Who, id: i64) -> Result<(), AppError> {
-    let txn = super::db::begin_write(db)
-        .await
-        .map_err(|e| internal("starting a change failed", e))?;
-    audit::lock_company(&txn, who.actor.company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
+    let txn = audit::begin_locked(db, who.actor.company_id).await?;
     let token = api_token::Entity::find_by_id(id)
         .filter(api_token::Column::CompanyId.eq(who.actor.company_id))
         .one(&txn)
@@ -116,12 +101,7 @@ pub async fn revoke(db: &DatabaseConnection, who: &Who, id: i64) -> Result<(), A
         .map_err(|e| internal("revoking an API token failed", e))?;
     let mut record = Record::event(MENU, "Revoke API token", token.name.clone(), "Success");
     record.old_value = Some(token.prefix.clone());
-    audit::write(&txn, &Author::from(who), record)
-        .await
-        .map_err(|e| internal("writing the audit record failed", e))?;
-    txn.commit()
-        .await
-        .map_err(|e| internal("committing failed", e))
+    audit::commit_with(txn, &Author::from(who), record).await
 }
 
 /// Who presents a live token: the token, its company, and the company's settings revision

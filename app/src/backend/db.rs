@@ -27,7 +27,7 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         // A pooled SQLite connection is a file handle that cannot go stale; checking it with a
         // round trip to its worker thread before every query only doubled each query's cost.
         // Postgres connections are still checked (a restarted server leaves dead ones behind).
-        .test_before_acquire(sqlite_file(url).is_none() && !url.starts_with("sqlite:"))
+        .test_before_acquire(!url.starts_with("sqlite:"))
         .map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)

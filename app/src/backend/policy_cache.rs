@@ -25,36 +25,23 @@ pub struct Entry {
 }
 
 /// The API's policy document as sent: its JSON body and its ETag (a hash of the body).
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Document {
-    domain: String,
     pub body: bytes::Bytes,
     pub etag: String,
 }
 
-impl Document {
-    fn new(domain: &str, body: String) -> Self {
-        let etag = format!("\"{}\"", &super::policy_file::sha256_hex(&body)[..32]);
-        Self {
-            domain: domain.to_string(),
-            body: bytes::Bytes::from(body),
-            etag,
-        }
-    }
-}
-
 impl Entry {
-    /// The serialised document of the company with `domain`, made once per revision.
-    pub fn document(&self, domain: &str, make: impl Fn(&Snapshot) -> String) -> Document {
-        let cached = self
-            .document
-            .get_or_init(|| Document::new(domain, make(&self.snapshot)));
-        if cached.domain == domain {
-            cached.clone()
-        } else {
-            // The company's domain changed since: the cached body names the old one.
-            Document::new(domain, make(&self.snapshot))
-        }
+    /// The serialised document (a company's domain never changes), made once per revision.
+    pub fn document(&self, make: impl FnOnce(&Snapshot) -> String) -> &Document {
+        self.document.get_or_init(|| {
+            let body = make(&self.snapshot);
+            let etag = format!("\"{}\"", &super::policy_file::sha256_hex(&body)[..32]);
+            Document {
+                body: bytes::Bytes::from(body),
+                etag,
+            }
+        })
     }
 }
 

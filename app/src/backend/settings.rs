@@ -101,14 +101,8 @@ pub async fn save_as(
     action: &str,
 ) -> Result<Saved, AppError> {
     let company_id = who.actor.company_id;
-    let txn = super::db::begin_write(db)
-        .await
-        .map_err(|e| internal("starting a save failed", e))?;
-    // Take the company's write lock first: saves of one company queue here (on SQLite this is
-    // what lets the busy timeout work instead of failing with "database is locked").
-    audit::lock_company(&txn, company_id)
-        .await
-        .map_err(|e| internal("locking the company for a save failed", e))?;
+    // The company's write lock comes first: saves of one company queue there.
+    let txn = audit::begin_locked(db, company_id).await?;
     let author = audit::Author::from(who);
     let save_id = new_save_id();
 
