@@ -69,6 +69,18 @@ pub async fn refuse_cross_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// A body refused for its size is left unread, so the server drops the connection after the
+/// 413; saying so lets clients open a new one for their next request instead of sending it down
+/// the closing one.
+pub async fn close_after_refused_body(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    res
+}
+
 /// Gives server-function errors their meaning as an HTTP status (401, 403, 422, ...) instead of
 /// the generic 500 the framework uses.
 pub async fn server_fn_error_status(req: Request, next: Next) -> Response {

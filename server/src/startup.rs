@@ -229,5 +229,8 @@ fn router(config: &Config, state: AppState, addr: SocketAddr) -> anyhow::Result<
         )
         .merge(pages)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(
+            middleware::close_after_refused_body,
+        ))
         .layer(TraceLayer::new_for_http()))
 }

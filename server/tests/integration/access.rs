@@ -543,6 +543,8 @@ async fn oversized_bodies_are_refused(backend: Backend) {
         .await
         .expect("request");
     assert_eq!(res.status(), 413);
+    // The unread body ends the connection; the client is told so and opens a new one.
+    assert_eq!(res.headers()["connection"], "close");
     // The REST API too, before the token is even looked at.
     let res = reqwest::Client::new()
         .post(app.url("/api/v1/decisions/send"))
