@@ -127,11 +127,7 @@ pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: N
     let path = req.uri().path();
     match (path == "/login", actor.is_some()) {
         (true, true) => {
-            let next_path = req.uri().query().and_then(|q| {
-                q.split('&')
-                    .find_map(|kv| kv.strip_prefix("next="))
-                    .map(percent_decode)
-            });
+            let next_path = req.uri().query().and_then(next_parameter);
             Redirect::to(&app::domain::NextPath::or_home(next_path.as_deref())).into_response()
         }
         (false, false) => {
@@ -161,36 +157,11 @@ fn unavailable_page() -> Response {
     res
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    None => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+/// The `next` parameter of a query string, decoded.
+fn next_parameter(query: &str) -> Option<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "next")
+        .map(|(_, value)| value.into_owned())
 }
 
 #[cfg(test)]
@@ -211,8 +182,12 @@ mod tests {
 
     #[test]
     fn decodes_the_next_parameter() {
-        assert_eq!(percent_decode("/audit%3Fpage%3D2"), "/audit?page=2");
-        assert_eq!(percent_decode("/a%2"), "/a%2");
-        assert_eq!(percent_decode("%"), "%");
+        assert_eq!(
+            next_parameter("next=%2Faudit%3Fpage%3D2").as_deref(),
+            Some("/audit?page=2")
+        );
+        assert_eq!(next_parameter("a=1&next=/a%2").as_deref(), Some("/a%2"));
+        assert_eq!(next_parameter("next=%").as_deref(), Some("%"));
+        assert_eq!(next_parameter("nextx=/a"), None);
     }
 }
