@@ -110,9 +110,9 @@ fn verify_now(password: &str, hash: &str, memory: &mut Memory) -> bool {
 /// A hash to compute on a hashing thread, with the thread's working memory.
 type Job = Box<dyn FnOnce(&mut Memory) + Send>;
 
-/// Elsewhere than on Unix: below the niceness of the threads that serve requests.
-#[cfg(not(unix))]
-const HASHING_PRIORITY: u8 = 23; // of 0..=99
+/// Below the niceness of the threads that serve requests: while a hash and other work compete
+/// for a core, the other work goes first, so a storm of sign-ins slows sign-ins, not the console.
+const HASHING_PRIORITY: u8 = 23; // of 0..=99, niceness 9 on Linux
 
 #[derive(Clone)]
 pub struct PasswordHasher {
@@ -125,36 +125,12 @@ pub struct PasswordHasher {
     timings: Arc<Mutex<VecDeque<f64>>>,
 }
 
-/// Lowers the calling thread's priority below the threads that serve requests. On Unix it
-/// becomes an idle-class thread: it hashes while a core has nothing else to do and gives the core
-/// up at once when a request needs it, so a storm of sign-ins slows sign-ins, not the console.
-/// (Only a server whose cores are all busy serving requests delays sign-ins this way.)
-fn lower_priority() -> Result<(), thread_priority::Error> {
-    #[cfg(unix)]
-    {
-        use thread_priority::ThreadPriority;
-        use thread_priority::unix::{
-            NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy,
-            thread_native_id,
-        };
-        set_thread_priority_and_policy(
-            thread_native_id(),
-            ThreadPriority::Min,
-            ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle),
-        )
-    }
-    #[cfg(not(unix))]
-    {
-        use thread_priority::{ThreadPriority, ThreadPriorityValue};
-        let value = ThreadPriorityValue::try_from(HASHING_PRIORITY)
-            .map_err(|_| thread_priority::Error::Priority("out of range"))?;
-        thread_priority::set_current_thread_priority(ThreadPriority::Crossplatform(value))
-    }
-}
-
 /// A hashing thread: runs jobs from the queue with its own memory until the hasher is dropped.
 fn hashing_thread(jobs: Arc<Mutex<mpsc::Receiver<Job>>>, mut memory: Memory) {
-    if let Err(e) = lower_priority() {
+    use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
+    if let Ok(value) = ThreadPriorityValue::try_from(HASHING_PRIORITY)
+        && let Err(e) = set_current_thread_priority(ThreadPriority::Crossplatform(value))
+    {
         tracing::warn!(error = ?e, "could not lower the priority of a password hashing thread");
     }
     loop {
@@ -269,27 +245,6 @@ mod tests {
         // No account: never succeeds, even with the dummy's own secret unknown to the caller.
         assert!(!hasher.verify("anything", None).await?);
         assert_eq!(hasher.recent_hash_millis().len(), 4);
-        Ok(())
-    }
-
-    /// A hash never competes with requests for a core: the hashing threads are idle-class.
-    #[cfg(target_os = "linux")]
-    #[tokio::test]
-    async fn hashing_threads_run_in_the_idle_class() -> anyhow::Result<()> {
-        use thread_priority::unix::{
-            NormalThreadSchedulePolicy, ThreadSchedulePolicy, thread_schedule_policy,
-        };
-        let hasher = PasswordHasher::new(2)?;
-        for _ in 0..2 {
-            let policy = hasher
-                .on_hashing_thread(|_| thread_schedule_policy())
-                .await?
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-            assert_eq!(
-                policy,
-                ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle)
-            );
-        }
         Ok(())
     }
 
