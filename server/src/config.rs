@@ -64,9 +64,7 @@ pub struct Config {
     #[arg(long, env = "SIGNIN_FAILURE_WINDOW_SECS", default_value_t = 15 * 60, global = true)]
     pub signin_failure_window_secs: u64,
 
-    /// Database connections in the pool.
-    /// Default: 4 on SQLite (one writer at a time, and each connection is a thread with its own
-    /// caches), 10 on Postgres.
+    /// Database connections in the pool. Default: 4 on SQLite, 10 on Postgres.
     #[arg(long, env = "DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,
 
@@ -125,9 +123,8 @@ pub struct Config {
 impl Config {
     /// The database pool's size: as configured, or the default for the database in the URL.
     pub fn max_connections(&self) -> u32 {
-        let sqlite = self.database_url.starts_with("sqlite:");
         self.db_max_connections
-            .unwrap_or(if sqlite { 4 } else { 10 })
+            .unwrap_or_else(|| app::backend::db::default_pool_size(&self.database_url))
     }
 
     pub fn session_rules(&self) -> SessionRules {

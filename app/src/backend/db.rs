@@ -10,6 +10,17 @@ use std::time::Duration;
 /// An arbitrary constant that names the migration lock among Postgres advisory locks.
 const MIGRATION_LOCK_KEY: i64 = 0x006d_6169_6c73_6563; // "mailsec"
 
+/// Whether `url` names a SQLite database.
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+/// The pool size for `url` unless configured: 4 on SQLite (one writer at a time, and each
+/// connection is a thread with its own caches), 10 on Postgres.
+pub fn default_pool_size(url: &str) -> u32 {
+    if is_sqlite(url) { 4 } else { 10 }
+}
+
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout; its file's folder is created.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
     if let Some(path) = sqlite_file(url)
@@ -27,7 +38,7 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
         // A pooled SQLite connection is a file handle that cannot go stale; checking it with a
         // round trip to its worker thread before every query only doubled each query's cost.
         // Postgres connections are still checked (a restarted server leaves dead ones behind).
-        .test_before_acquire(!url.starts_with("sqlite:"))
+        .test_before_acquire(!is_sqlite(url))
         .map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)

@@ -9,7 +9,7 @@ use crate::sessions;
 use app::domain::Role;
 use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
 use serde_json::{Value, json};
-use server::startup::{Application, SESSION_COOKIE};
+use server::startup::Application;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -315,12 +315,7 @@ async fn replicas_start_together_and_share_sessions_conflicts_and_the_audit_chai
     // keeps sessions in memory), even for a replica that has just served it.
     let leaving = sessions::cookie_value(&sessions::sign_in_raw(&first, Role::Auditor, None).await);
     assert_eq!(sessions::whoami_status(&second, &leaving).await, 200);
-    let res = reqwest::Client::new()
-        .post(first.url("/api/sign_out"))
-        .header("Cookie", format!("{SESSION_COOKIE}={leaving}"))
-        .send()
-        .await
-        .expect("sign out");
+    let res = sessions::call_with_session(&first, "sign_out", &leaving).await;
     assert_eq!(res.status(), 200);
     assert_eq!(sessions::whoami_status(&second, &leaving).await, 401);
 

@@ -34,14 +34,24 @@ pub(crate) fn cookie_value(set_cookie: &str) -> String {
         .expect("cookie value")
 }
 
-/// Calls `current_admin` with exactly this session id.
-pub(crate) async fn whoami_status(app: &TestApp, id: &str) -> u16 {
+/// Calls the server function `endpoint` with exactly this session id and nothing else.
+pub(crate) async fn call_with_session(
+    app: &TestApp,
+    endpoint: &str,
+    id: &str,
+) -> reqwest::Response {
     reqwest::Client::new()
-        .post(app.url("/api/current_admin"))
+        .post(app.url(&format!("/api/{endpoint}")))
         .header("Cookie", format!("{SESSION_COOKIE}={id}"))
         .send()
         .await
         .expect("request")
+}
+
+/// Calls `current_admin` with exactly this session id.
+pub(crate) async fn whoami_status(app: &TestApp, id: &str) -> u16 {
+    call_with_session(app, "current_admin", id)
+        .await
         .status()
         .as_u16()
 }
@@ -83,12 +93,7 @@ async fn requests_do_not_rewrite_the_session_each_time(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let id = cookie_value(&sign_in_raw(&app, Role::Auditor, None).await);
     for _ in 0..3 {
-        let res = reqwest::Client::new()
-            .post(app.url("/api/current_admin"))
-            .header("Cookie", format!("{SESSION_COOKIE}={id}"))
-            .send()
-            .await
-            .expect("request");
+        let res = call_with_session(&app, "current_admin", &id).await;
         assert_eq!(res.status(), 200);
         assert!(
             res.headers().get("set-cookie").is_none(),
@@ -106,12 +111,7 @@ async fn sign_out_ends_the_session_on_the_server(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let id = cookie_value(&sign_in_raw(&app, Role::Auditor, None).await);
     assert_eq!(whoami_status(&app, &id).await, 200);
-    let res = reqwest::Client::new()
-        .post(app.url("/api/sign_out"))
-        .header("Cookie", format!("{SESSION_COOKIE}={id}"))
-        .send()
-        .await
-        .expect("sign out");
+    let res = call_with_session(&app, "sign_out", &id).await;
     assert_eq!(res.status(), 200);
     // Replaying the old cookie does not bring the session back.
     assert_eq!(whoami_status(&app, &id).await, 401);
