@@ -141,8 +141,12 @@ mod server {
         let state = guard::state()?;
         let actor = guard::require_with(&state, view.page().entry().view).await?;
         check_plan(view, &actor)?;
-        let snapshot = settings::load(&state.db, actor.company_id).await?;
-        page_for(&state, view, &actor, &snapshot).await
+        // The settings at the revision read with the admin, from memory while it is current.
+        let entry = state
+            .policies
+            .get(&state.db, actor.company_id, actor.settings_revision)
+            .await?;
+        page_for(&state, view, &actor, &entry.snapshot).await
     }
 
     pub async fn save(

@@ -25,6 +25,9 @@ pub struct Actor {
     /// The company requires two-step verification and this admin has not set it up: only the
     /// set-up is open to them until they do.
     pub two_step_missing: bool,
+    /// The company's settings revision when the admin was loaded: the key to its settings in
+    /// the policy cache.
+    pub settings_revision: i64,
 }
 
 /// Where a correct password leads.
@@ -165,6 +168,7 @@ pub async fn current_actor(session: &Session, state: &AppState) -> Result<Option
         company_domain: company.domain,
         plan: company.plan.parse().unwrap_or(Plan::Free),
         two_step_missing: company.require_two_step && user.totp_secret.is_none(),
+        settings_revision: company.settings_revision,
     }))
 }
 

@@ -697,6 +697,58 @@ both!(
     concurrent_saves_of_one_field_store_exactly_one
 );
 
+/// Pages keep the settings in memory under the company's settings revision, but a replica never
+/// shows them stale: what one replica saved, the other's page shows next, with its new version.
+async fn a_replica_shows_the_settings_saved_on_another(backend: Backend) {
+    let first = TestApp::spawn(backend).await;
+    let second = first.replica().await;
+    let admin = first.signed_in(Role::SuperAdmin).await;
+
+    // The second replica loads the page twice (the second load is served from memory).
+    let (status, before) = load(&second, &admin, "mail_security").await;
+    assert_eq!(status, 200, "{before}");
+    let (_, again) = load(&second, &admin, "mail_security").await;
+    assert_eq!(again, before);
+    let backup = before["policy"]["mail_backup"]
+        .as_bool()
+        .expect("a boolean");
+
+    // The first saves a change; the second's page shows it, with the raised version.
+    let (status, saved) = save(
+        &first,
+        &admin,
+        "mail_security",
+        json!([change("mail_backup", json!(!backup), &before)]),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, after) = load(&second, &admin, "mail_security").await;
+    assert_eq!(after["policy"]["mail_backup"], !backup);
+    assert_eq!(
+        after["versions"]["mail_backup"],
+        before["versions"]["mail_backup"].as_i64().expect("version") + 1
+    );
+
+    // And a save on the second from that page is accepted (its version is current).
+    let (status, saved) = save(
+        &second,
+        &admin,
+        "mail_security",
+        json!([change("mail_backup", json!(backup), &after)]),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    let (_, last) = load(&first, &admin, "mail_security").await;
+    assert_eq!(last["policy"]["mail_backup"], backup);
+
+    second.stop().await;
+    first.finish().await;
+}
+both!(
+    a_replica_shows_the_settings_saved_on_another,
+    a_replica_shows_the_settings_saved_on_another
+);
+
 /// Runs futures concurrently on this task (requests go out together).
 async fn futures_join_all<F: std::future::Future>(
     futures: impl IntoIterator<Item = F>,
