@@ -21,8 +21,20 @@ pub fn default_pool_size(url: &str) -> u32 {
     if is_sqlite(url) { 4 } else { 10 }
 }
 
+/// A pooled Postgres connection idle for longer than this is checked with a round trip before
+/// it is handed out: the server may have restarted meanwhile. Busier connections are used at
+/// once; sqlx also checks every connection when it is given back, so one left broken by an error
+/// never returns to the pool.
+const CHECK_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// How long a request waits for a pooled connection before it fails.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Opens a pool. SQLite gets WAL, foreign keys and a busy timeout; its file's folder is created.
 pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    if !is_sqlite(url) {
+        return connect_postgres(url, max_connections).await;
+    }
     if let Some(path) = sqlite_file(url)
         && let Some(dir) = std::path::Path::new(&path).parent()
         && !dir.as_os_str().is_empty()
@@ -33,12 +45,11 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
     options
         .max_connections(max_connections)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
         .sqlx_logging(false)
         // A pooled SQLite connection is a file handle that cannot go stale; checking it with a
         // round trip to its worker thread before every query only doubled each query's cost.
-        // Postgres connections are still checked (a restarted server leaves dead ones behind).
-        .test_before_acquire(!is_sqlite(url))
+        .test_before_acquire(false)
         .map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)
                 .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
@@ -47,6 +58,33 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Database
                 .busy_timeout(Duration::from_secs(10))
         });
     Ok(Database::connect(options).await?)
+}
+
+/// A Postgres pool that checks only connections that sat idle (`CHECK_IF_IDLE_FOR`): checking
+/// each one before every query was a second round trip per query.
+async fn connect_postgres(url: &str, max_connections: u32) -> anyhow::Result<DatabaseConnection> {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    let options = url
+        .parse::<sqlx::postgres::PgConnectOptions>()?
+        .disable_statement_logging();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(1)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= CHECK_IF_IDLE_FOR {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+        .connect_with(options)
+        .await?;
+    Ok(sea_orm::SqlxPostgresConnector::from_sqlx_postgres_pool(
+        pool,
+    ))
 }
 
 /// The file behind a `sqlite://` URL, if it names one.

@@ -289,6 +289,42 @@ async fn a_database_outage_answers_503_and_service_resumes_by_itself() {
     app.finish().await;
 }
 
+/// Connections the database server ended (a restart, a failover) are replaced before they are
+/// used again: after a pause, every request succeeds, none is answered with an error first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_ended_by_the_database_server_are_replaced_unseen() {
+    let app = TestApp::spawn(Backend::Postgres).await;
+    let admin = app.signed_in(Role::SecurityAdmin).await;
+    // Several requests at once, so that the pool holds several connections.
+    let load = || app.call(&admin, "load_mail_security", &[]);
+    let (a, b, c, d) = tokio::join!(load(), load(), load(), load());
+    for res in [a, b, c, d] {
+        assert_eq!(res.status(), 200);
+    }
+
+    // From outside the pool: end every connection the server holds.
+    let outside = Database::connect(&app.db.url).await.expect("connect");
+    let ended = outside
+        .query_one(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ))
+        .await
+        .expect("terminate")
+        .expect("row");
+    let ended: i64 = ended.try_get_by_index(0).expect("count");
+    assert!(ended >= 1, "the server held connections");
+    outside.close().await.expect("close");
+
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for i in 0..6 {
+        let res = app.call(&admin, "load_mail_security", &[]).await;
+        assert_eq!(res.status(), 200, "request {i} after the connections ended");
+    }
+    app.finish().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replicas_start_together_and_share_sessions_conflicts_and_the_audit_chain() {
     // Two servers migrating one fresh database at the same moment: both start.
