@@ -37,6 +37,7 @@ pub struct RevertField {
 #[cfg(feature = "ssr")]
 mod server {
     use super::*;
+    use crate::backend::AppState;
     use crate::backend::audit::Who;
     use crate::backend::auth::{Actor, internal};
     use crate::backend::entities::audit_entry;
@@ -122,12 +123,12 @@ mod server {
     }
 
     pub async fn revert(
-        db: &DatabaseConnection,
+        state: &AppState,
         who: &Who,
         save_id: &str,
         fields: Vec<RevertField>,
     ) -> Result<(), AppError> {
-        let records = records(db, &who.actor, save_id).await?;
+        let records = records(&state.db, &who.actor, save_id).await?;
         let keys: Vec<SettingKey> = records.iter().map(|(k, _)| *k).collect();
         if !may_edit(&who.actor, &keys) {
             if keys.iter().any(|k| k.area().needs_mail_security_plan())
@@ -168,7 +169,7 @@ mod server {
                 "Choose at least one field to revert.",
             ));
         }
-        settings::save_as(db, who, changes, settings::REVERT_SETTING)
+        settings::save_as(state, who, changes, settings::REVERT_SETTING)
             .await
             .map(|_| ())
     }
@@ -194,5 +195,5 @@ pub async fn revert_change(save_id: String, fields: Vec<RevertField>) -> Result<
         client_ip,
         channel,
     };
-    server::revert(&state.db, &who, &save_id, fields).await
+    server::revert(&state, &who, &save_id, fields).await
 }

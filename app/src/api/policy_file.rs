@@ -141,6 +141,6 @@ pub async fn apply_policy_import(
         client_ip,
         channel,
     };
-    let saved = settings::save_as(&state.db, &who, changes, settings::IMPORT_POLICY).await?;
+    let saved = settings::save_as(&state, &who, changes, settings::IMPORT_POLICY).await?;
     Ok(saved.changed.len())
 }

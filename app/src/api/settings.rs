@@ -203,7 +203,7 @@ mod server {
             channel,
             actor,
         };
-        let saved = settings::save(&state.db, &who, parsed).await?;
+        let saved = settings::save(&state, &who, parsed).await?;
         page_for(&state, view, &who.actor, &saved.snapshot).await
     }
 }

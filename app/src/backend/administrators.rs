@@ -2,9 +2,8 @@
 //! reactivates accounts, and hands the Super admin role over. There is always exactly one Super
 //! admin; every change is audited and takes effect on the affected user's next request.
 
-use super::audit::{self, Author, Record, Who};
+use super::audit::{self, Author, Locked, Record, Who};
 use super::auth::internal;
-use super::db::WriteTxn;
 use super::entities::user;
 use super::passwords::PasswordHasher;
 use crate::domain::Role;
@@ -30,7 +29,7 @@ async fn begin_for(
     db: &DatabaseConnection,
     who: &Who,
     user_id: i64,
-) -> Result<(WriteTxn, user::Model), AppError> {
+) -> Result<(Locked, user::Model), AppError> {
     let txn = audit::begin_locked(db, who.actor.company_id).await?;
     let target = user::Entity::find_by_id(user_id)
         .filter(user::Column::CompanyId.eq(who.actor.company_id))
@@ -46,7 +45,7 @@ fn role_of(u: &user::Model) -> Role {
 }
 
 async fn finish(
-    txn: WriteTxn,
+    txn: Locked,
     who: &Who,
     action: &str,
     target: &user::Model,

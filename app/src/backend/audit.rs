@@ -6,7 +6,7 @@
 use super::auth::Actor;
 use super::entities::{audit_entry, company};
 use chrono::{SubsecRound, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect,
@@ -110,19 +110,32 @@ impl<'a> Record<'a> {
     }
 }
 
-/// Serialises saves and audit appends of one company: the first write of any transaction that
-/// appends to its audit log. On SQLite it also takes the write lock up front, so that concurrent
-/// transactions wait (busy timeout) instead of failing with "database is locked".
-pub async fn lock_company<C: ConnectionTrait>(db: &C, company_id: i64) -> Result<(), DbErr> {
-    company::Entity::update_many()
-        .col_expr(
-            company::Column::Plan,
-            Expr::col(company::Column::Plan).into(),
-        )
-        .filter(company::Column::Id.eq(company_id))
-        .exec(db)
-        .await
-        .map(|_| ())
+/// Serialises saves and audit appends of one company (a row lock on the company) and reads what
+/// the transaction needs under it. On SQLite it also takes the write lock up front.
+async fn lock_company<C: ConnectionTrait>(db: &C, company_id: i64) -> Result<LockRead, DbErr> {
+    let update = Query::update()
+        .table(company::Entity)
+        .value(company::Column::Plan, Expr::col(company::Column::Plan))
+        .and_where(company::Column::Id.eq(company_id))
+        .returning(Query::returning().columns([
+            company::Column::AuditHead,
+            company::Column::SettingsRevision,
+        ]))
+        .to_owned();
+    let row = db
+        .query_one(db.get_database_backend().build(&update))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("company {company_id}")))?;
+    Ok(LockRead {
+        head: row.try_get("", "audit_head")?,
+        revision: row.try_get("", "settings_revision")?,
+    })
+}
+
+/// What the company lock read: the newest record's hash and the settings revision.
+struct LockRead {
+    head: String,
+    revision: i64,
 }
 
 /// The hash of a record: SHA-256 over the previous hash and the record's contents.
@@ -153,19 +166,13 @@ pub fn record_hash(prev_hash: &str, m: &audit_entry::Model) -> String {
     hex::encode(hasher.finalize())
 }
 
-/// Appends a record inside the caller's transaction, which must hold `lock_company`.
-pub async fn write<C: ConnectionTrait>(
+/// Inserts a record after the one whose hash is `head`; returns the new record's hash.
+async fn insert_record<C: ConnectionTrait>(
     db: &C,
     author: &Author,
+    head: &str,
     record: Record<'_>,
-) -> Result<(), DbErr> {
-    let head = company::Entity::find_by_id(author.company_id)
-        .select_only()
-        .column(company::Column::AuditHead)
-        .into_tuple::<String>()
-        .one(db)
-        .await?
-        .unwrap_or_default();
+) -> Result<String, DbErr> {
     let (setting_key, old_json, new_json) = match record.setting {
         Some(s) => (Some(s.key), Some(s.old_json), Some(s.new_json)),
         None => (None, None, None),
@@ -189,20 +196,107 @@ pub async fn write<C: ConnectionTrait>(
         old_json,
         new_json,
         save_id: record.save_id,
-        prev_hash: head.clone(),
+        prev_hash: head.to_string(),
         hash: String::new(),
     };
-    model.hash = record_hash(&head, &model);
+    model.hash = record_hash(head, &model);
     let hash = model.hash.clone();
     let mut active: audit_entry::ActiveModel = model.into();
     active.id = sea_orm::ActiveValue::NotSet;
     active.insert(db).await?;
-    company::Entity::update_many()
-        .col_expr(company::Column::AuditHead, Expr::value(hash))
-        .filter(company::Column::Id.eq(author.company_id))
-        .exec(db)
-        .await?;
-    Ok(())
+    Ok(hash)
+}
+
+/// A write transaction holding its company's lock: the first write of any transaction that
+/// appends to the company's audit log, so saves and appends of one company queue there. It keeps
+/// what the lock read (the newest record's hash, the settings revision); records are appended with
+/// `append`, and `commit` stores the new head and any raised revision in one update, then commits.
+pub struct Locked {
+    txn: super::db::WriteTxn,
+    company_id: i64,
+    head: String,
+    head_moved: bool,
+    revision: i64,
+    revision_raised_by: i64,
+}
+
+impl Locked {
+    /// Begins a write transaction on `db` and takes the company's lock.
+    pub async fn begin(db: &DatabaseConnection, company_id: i64) -> Result<Self, DbErr> {
+        let txn = super::db::begin_write(db).await?;
+        let read = lock_company(&txn, company_id).await?;
+        Ok(Self {
+            txn,
+            company_id,
+            head: read.head,
+            head_moved: false,
+            revision: read.revision,
+            revision_raised_by: 0,
+        })
+    }
+
+    /// The company's settings revision, as of the lock (nothing else can change it meanwhile).
+    pub fn settings_revision(&self) -> i64 {
+        self.revision
+    }
+
+    /// Records that this transaction raised setting versions by `by` in all.
+    pub fn raise_settings_revision(&mut self, by: i64) {
+        self.revision_raised_by += by;
+    }
+
+    /// Appends `record` to the company's audit log in this transaction.
+    pub async fn append(&mut self, author: &Author, record: Record<'_>) -> Result<(), DbErr> {
+        self.head = insert_record(&self.txn, author, &self.head, record).await?;
+        self.head_moved = true;
+        Ok(())
+    }
+
+    /// Stores the new head and revision, and commits.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        if self.head_moved || self.revision_raised_by != 0 {
+            let mut update = company::Entity::update_many()
+                .col_expr(company::Column::AuditHead, Expr::value(self.head))
+                .filter(company::Column::Id.eq(self.company_id));
+            if self.revision_raised_by != 0 {
+                update = update.col_expr(
+                    company::Column::SettingsRevision,
+                    Expr::col(company::Column::SettingsRevision).add(self.revision_raised_by),
+                );
+            }
+            update.exec(&self.txn).await?;
+        }
+        self.txn.commit().await
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for Locked {
+    fn get_database_backend(&self) -> sea_orm::DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Option<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_one(stmt).await
+    }
+
+    async fn query_all(
+        &self,
+        stmt: sea_orm::Statement,
+    ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
+        self.txn.query_all(stmt).await
+    }
 }
 
 /// Starts a change of `company_id`'s data that ends with an audit record: a transaction holding
@@ -210,25 +304,20 @@ pub async fn write<C: ConnectionTrait>(
 pub async fn begin_locked(
     db: &DatabaseConnection,
     company_id: i64,
-) -> Result<super::db::WriteTxn, crate::error::AppError> {
-    use super::auth::internal;
-    let txn = super::db::begin_write(db)
+) -> Result<Locked, crate::error::AppError> {
+    Locked::begin(db, company_id)
         .await
-        .map_err(|e| internal("starting a change failed", e))?;
-    lock_company(&txn, company_id)
-        .await
-        .map_err(|e| internal("locking the company failed", e))?;
-    Ok(txn)
+        .map_err(|e| super::auth::internal("starting a change failed", e))
 }
 
 /// Writes the change's audit record and commits: both or neither.
 pub async fn commit_with(
-    txn: super::db::WriteTxn,
+    mut txn: Locked,
     author: &Author,
     record: Record<'_>,
 ) -> Result<(), crate::error::AppError> {
     use super::auth::internal;
-    write(&txn, author, record)
+    txn.append(author, record)
         .await
         .map_err(|e| internal("writing the audit record failed", e))?;
     txn.commit()
@@ -242,9 +331,8 @@ pub async fn append(
     author: &Author,
     record: Record<'_>,
 ) -> Result<(), DbErr> {
-    let txn = super::db::begin_write(db).await?;
-    lock_company(&txn, author.company_id).await?;
-    write(&txn, author, record).await?;
+    let mut txn = Locked::begin(db, author.company_id).await?;
+    txn.append(author, record).await?;
     txn.commit().await
 }
 

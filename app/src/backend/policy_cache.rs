@@ -68,7 +68,12 @@ impl PolicyCache {
             return Ok(entry);
         }
         let snapshot = settings::load(db, company_id).await?;
-        // Keyed by what was read, which may already be newer than `revision`.
+        Ok(self.put(company_id, snapshot))
+    }
+
+    /// Keeps `snapshot` (just read or just committed) under its revision, unless a newer one is
+    /// kept already.
+    pub fn put(&self, company_id: i64, snapshot: Snapshot) -> Arc<Entry> {
         let entry = Arc::new(Entry {
             revision: revision_of(&snapshot),
             snapshot,
@@ -84,7 +89,7 @@ impl PolicyCache {
         if keep {
             entries.insert(company_id, entry.clone());
         }
-        Ok(entry)
+        entry
     }
 
     fn lookup(&self, company_id: i64, revision: i64) -> Option<Arc<Entry>> {

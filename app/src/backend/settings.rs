@@ -2,9 +2,10 @@
 //! edited setting, the new values, the consequences (deleting members' import settings), and one
 //! audit record per changed setting. Any problem stores nothing.
 
+use super::AppState;
 use super::audit::{self, Who};
 use super::auth::internal;
-use super::entities::{company, import_setting, setting};
+use super::entities::{import_setting, setting};
 use crate::domain::policy::{Allowance, Policy, SettingKey};
 use crate::error::AppError;
 use sea_orm::sea_query::Expr;
@@ -85,28 +86,29 @@ pub struct Saved {
 }
 
 /// Applies `changes` (all of whose keys the caller has checked it may change).
-pub async fn save(
-    db: &DatabaseConnection,
-    who: &Who,
-    changes: Vec<Change>,
-) -> Result<Saved, AppError> {
-    save_as(db, who, changes, CHANGE_SETTING).await
+pub async fn save(state: &AppState, who: &Who, changes: Vec<Change>) -> Result<Saved, AppError> {
+    save_as(state, who, changes, CHANGE_SETTING).await
 }
 
 /// `save`, recorded in the audit log under `action` (e.g. a revert).
 pub async fn save_as(
-    db: &DatabaseConnection,
+    state: &AppState,
     who: &Who,
     changes: Vec<Change>,
     action: &str,
 ) -> Result<Saved, AppError> {
     let company_id = who.actor.company_id;
     // The company's write lock comes first: saves of one company queue there.
-    let txn = audit::begin_locked(db, company_id).await?;
+    let mut txn = audit::begin_locked(&state.db, company_id).await?;
     let author = audit::Author::from(who);
     let save_id = new_save_id();
 
-    let before = load(&txn, company_id).await?;
+    // The settings at the revision read under the lock: from memory when current.
+    let cached = state
+        .policies
+        .get(&txn, company_id, txn.settings_revision())
+        .await?;
+    let before = &cached.snapshot;
     let mut after = before.policy.clone();
     let edited: Vec<SettingKey> = changes.iter().map(|c| c.key).collect();
     let stale: Vec<&Change> = changes
@@ -115,7 +117,7 @@ pub async fn save_as(
         .collect();
     if !stale.is_empty() {
         return Err(AppError::Conflict {
-            current: conflicts(&txn, company_id, &before, &stale).await?,
+            current: conflicts(&txn, company_id, before, &stale).await?,
         });
     }
     for change in &changes {
@@ -171,13 +173,12 @@ pub async fn save_as(
         };
         if !stored {
             return Err(AppError::Conflict {
-                current: conflicts(&txn, company_id, &before, &[change]).await?,
+                current: conflicts(&txn, company_id, before, &[change]).await?,
             });
         }
         versions.insert(change.key, version);
         changed.push(change.key);
-        audit::write(
-            &txn,
+        txn.append(
             &author,
             audit::Record {
                 menu: change.key.area().menu_name(),
@@ -198,18 +199,9 @@ pub async fn save_as(
         .map_err(|e| internal("writing the audit record failed", e))?;
     }
 
-    // The revision is the sum of the versions, and each changed setting went up by one.
-    if !changed.is_empty() {
-        company::Entity::update_many()
-            .col_expr(
-                company::Column::SettingsRevision,
-                Expr::col(company::Column::SettingsRevision).add(changed.len() as i64),
-            )
-            .filter(company::Column::Id.eq(company_id))
-            .exec(&txn)
-            .await
-            .map_err(|e| internal("storing the settings revision failed", e))?;
-    }
+    // The revision is the sum of the versions, and each changed setting went up by one (stored
+    // with the commit).
+    txn.raise_settings_revision(changed.len() as i64);
 
     // "Do not allow": every member's import settings are deleted, with the change and only then.
     let mut deleted = 0;
@@ -224,8 +216,7 @@ pub async fn save_as(
             .map_err(|e| internal("deleting import settings failed", e))?
             .rows_affected;
         if deleted > 0 {
-            audit::write(
-                &txn,
+            txn.append(
                 &author,
                 audit::Record {
                     menu: SettingKey::ImportExternalEmail.area().menu_name(),
@@ -246,11 +237,13 @@ pub async fn save_as(
     txn.commit()
         .await
         .map_err(|e| internal("committing a save failed", e))?;
+    let snapshot = Snapshot {
+        policy: after,
+        versions,
+    };
+    state.policies.put(company_id, snapshot.clone());
     Ok(Saved {
-        snapshot: Snapshot {
-            policy: after,
-            versions,
-        },
+        snapshot,
         changed,
         deleted_import_settings: deleted,
     })

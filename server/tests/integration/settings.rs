@@ -740,6 +740,10 @@ async fn a_replica_shows_the_settings_saved_on_another(backend: Backend) {
     assert_eq!(status, 200, "{saved}");
     let (_, last) = load(&first, &admin, "mail_security").await;
     assert_eq!(last["policy"]["mail_backup"], backup);
+    // The replica that saved keeps what it committed; the other read it from the database: the
+    // same page.
+    let (_, on_second) = load(&second, &admin, "mail_security").await;
+    assert_eq!(on_second, last);
 
     second.stop().await;
     first.finish().await;
