@@ -120,8 +120,6 @@ pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: N
     // The page's server-side render reuses what is resolved here.
     let memo = ActorMemo::default();
     req.extensions_mut().insert(memo.clone());
-    req.extensions_mut()
-        .insert(app::api::settings::SettingsMemo::default());
     let actor = match memo.resolve(&session, &state).await {
         Ok(actor) => actor,
         Err(_) => return unavailable_page(),

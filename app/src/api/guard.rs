@@ -68,12 +68,7 @@ pub async fn require_signed_in(state: &AppState) -> Result<Actor, AppError> {
 
 /// The request's memo of its signed-in admin, when the page guard made one (server-side renders).
 fn memo() -> Option<ActorMemo> {
-    from_request::<ActorMemo>()
-}
-
-/// A value the request carries (for server-side renders, what the page guard put there).
-pub fn from_request<T: Clone + Send + Sync + 'static>() -> Option<T> {
-    with_request(|p| p.extensions.get::<T>().cloned()).flatten()
+    with_request(|p| p.extensions.get::<ActorMemo>().cloned()).flatten()
 }
 
 async fn resolve(

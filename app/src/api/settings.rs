@@ -88,9 +88,6 @@ impl SettingsView {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::SettingsMemo;
-
-#[cfg(feature = "ssr")]
 mod server {
     use super::*;
     use crate::api::guard;
@@ -99,7 +96,6 @@ mod server {
     use crate::backend::auth::Actor;
     use crate::backend::settings::{self, Change, Snapshot};
     use crate::domain::policy::Allowance;
-    use std::sync::Arc;
 
     fn project(snapshot: &Snapshot, keys: &[SettingKey]) -> (Policy, BTreeMap<SettingKey, i64>) {
         let mut policy = Policy::default();
@@ -141,31 +137,7 @@ mod server {
         })
     }
 
-    /// A page's settings as loaded once for the page's whole server-side render: the render can
-    /// build the page's frame more than once (each time asking for its settings), and without
-    /// this each build ran the page's queries again. The page guard puts one in each page request.
-    #[derive(Clone, Default)]
-    pub struct SettingsMemo(
-        Arc<tokio::sync::OnceCell<(SettingsView, Result<SettingsPage, AppError>)>>,
-    );
-
     pub async fn load(view: SettingsView) -> Result<SettingsPage, AppError> {
-        match guard::from_request::<SettingsMemo>() {
-            Some(SettingsMemo(memo)) => {
-                let (loaded_view, page) = memo
-                    .get_or_init(|| async move { (view, load_now(view).await) })
-                    .await;
-                if *loaded_view == view {
-                    page.clone()
-                } else {
-                    load_now(view).await
-                }
-            }
-            None => load_now(view).await,
-        }
-    }
-
-    async fn load_now(view: SettingsView) -> Result<SettingsPage, AppError> {
         let state = guard::state()?;
         let actor = guard::require_with(&state, view.page().entry().view).await?;
         check_plan(view, &actor)?;
