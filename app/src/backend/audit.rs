@@ -224,7 +224,7 @@ impl Locked {
     /// Begins a write transaction on `db` and takes the company's lock.
     pub async fn begin(db: &DatabaseConnection, company_id: i64) -> Result<Self, DbErr> {
         let txn = super::db::begin_write(db).await?;
-        let read = lock_company(&txn, company_id).await?;
+        let read = lock_company(txn.txn(), company_id).await?;
         Ok(Self {
             txn,
             company_id,
@@ -247,7 +247,7 @@ impl Locked {
 
     /// Appends `record` to the company's audit log in this transaction.
     pub async fn append(&mut self, author: &Author, record: Record<'_>) -> Result<(), DbErr> {
-        self.head = insert_record(&self.txn, author, &self.head, record).await?;
+        self.head = insert_record(self.txn.txn(), author, &self.head, record).await?;
         self.head_moved = true;
         Ok(())
     }
@@ -264,7 +264,7 @@ impl Locked {
                     Expr::col(company::Column::SettingsRevision).add(self.revision_raised_by),
                 );
             }
-            update.exec(&self.txn).await?;
+            update.exec(self.txn.txn()).await?;
         }
         self.txn.commit().await
     }
@@ -273,29 +273,29 @@ impl Locked {
 #[async_trait::async_trait]
 impl ConnectionTrait for Locked {
     fn get_database_backend(&self) -> sea_orm::DbBackend {
-        self.txn.get_database_backend()
+        self.txn.txn().get_database_backend()
     }
 
     async fn execute(&self, stmt: sea_orm::Statement) -> Result<sea_orm::ExecResult, DbErr> {
-        self.txn.execute(stmt).await
+        self.txn.txn().execute(stmt).await
     }
 
     async fn execute_unprepared(&self, sql: &str) -> Result<sea_orm::ExecResult, DbErr> {
-        self.txn.execute_unprepared(sql).await
+        self.txn.txn().execute_unprepared(sql).await
     }
 
     async fn query_one(
         &self,
         stmt: sea_orm::Statement,
     ) -> Result<Option<sea_orm::QueryResult>, DbErr> {
-        self.txn.query_one(stmt).await
+        self.txn.txn().query_one(stmt).await
     }
 
     async fn query_all(
         &self,
         stmt: sea_orm::Statement,
     ) -> Result<Vec<sea_orm::QueryResult>, DbErr> {
-        self.txn.query_all(stmt).await
+        self.txn.txn().query_all(stmt).await
     }
 }
 
