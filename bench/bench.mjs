@@ -9,7 +9,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BIN = join(root, 'target/release/server');
+const BIN = join(root, 'target/server-release/server');
 const PASSWORD = 'benchmark password 2026';
 const MEMBERS = 300;
 const ADMINS = 32;
