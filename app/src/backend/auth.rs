@@ -96,21 +96,39 @@ async fn end_session(session: &Session) -> Result<(), AppError> {
         .map_err(|e| internal("ending a session failed", e))
 }
 
-/// The signed-in admin as resolved once for a whole request: the page guard resolves it, and the
-/// server functions that the page's server-side render calls reuse it.
+/// What a page request resolves once for its whole server-side render: the signed-in admin (the
+/// page guard resolves it, and the server functions the render calls reuse it) and the count of
+/// members with import settings, which each load of a settings page during the render shows.
 #[derive(Clone, Default)]
-pub struct ActorMemo(Arc<tokio::sync::OnceCell<Option<Actor>>>);
+pub struct RequestMemo(Arc<MemoCells>);
 
-impl ActorMemo {
+#[derive(Default)]
+struct MemoCells {
+    actor: tokio::sync::OnceCell<Option<Actor>>,
+    import_members: tokio::sync::OnceCell<u64>,
+}
+
+impl RequestMemo {
     pub async fn resolve(
         &self,
         session: &Session,
         state: &AppState,
     ) -> Result<Option<Actor>, AppError> {
         self.0
+            .actor
             .get_or_try_init(|| current_actor(session, state))
             .await
             .cloned()
+    }
+
+    /// The signed-in admin's company's count of members with import settings, counted by `count`
+    /// the first time this request asks.
+    pub async fn import_members<F, Fut>(&self, count: F) -> Result<u64, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<u64, AppError>>,
+    {
+        self.0.import_members.get_or_try_init(count).await.copied()
     }
 }
 

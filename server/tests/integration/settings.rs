@@ -784,3 +784,43 @@ async fn futures_join_all<F: std::future::Future>(
     outputs.extend(results.into_iter().flatten());
     outputs
 }
+
+/// The server-rendered Mail Security page carries the count of members with import settings as
+/// it is at that load: the render counts once, and nothing of it outlives the request.
+async fn the_rendered_page_counts_members_with_import_settings_at_each_load(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_in(Role::SecurityAdmin).await;
+    let rendered = |html: &str, count: u64| {
+        // The page's settings as the render hands them to the browser (JSON inside a string).
+        html.contains(&format!("\\\"import_member_count\\\":{count},"))
+    };
+    let html = page_html(&app, &admin, "/security/mail").await;
+    assert!(rendered(&html, IMPORTING_MEMBERS), "{html}");
+
+    // A member without import settings gets one; the next render counts them.
+    app::backend::accounts::add_import_setting(
+        &app.state.db,
+        &email(Role::SecurityAdmin),
+        "four@old-mail.example",
+        "pop.old-mail.example",
+    )
+    .await
+    .expect("import setting");
+    let html = page_html(&app, &admin, "/security/mail").await;
+    assert!(rendered(&html, IMPORTING_MEMBERS + 1), "{html}");
+    assert!(
+        !rendered(&html, IMPORTING_MEMBERS),
+        "no earlier count is left in the page"
+    );
+    app.finish().await;
+}
+both!(
+    the_rendered_page_counts_members_with_import_settings_at_each_load,
+    the_rendered_page_counts_members_with_import_settings_at_each_load
+);
+
+async fn page_html(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+    let res = client.get(app.url(path)).send().await.expect("page");
+    assert_eq!(res.status(), 200);
+    res.text().await.expect("html")
+}
