@@ -129,3 +129,19 @@ test('the desktop menu is always visible with expandable groups', async ({ page 
   await expect(page.getByRole('heading', { name: 'Mail Security', level: 1 })).toBeVisible();
   await expect(menu.getByRole('link', { name: 'Mail Security' })).toHaveAttribute('aria-current', 'page');
 });
+
+test('the link back from a page that does not exist opens the console in place', async ({ page, consoleErrors }) => {
+  await signIn(page, 'super_admin');
+  await page.goto('/no-such-page');
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  // That page answers 404 on purpose, and the browser logs it; nothing else may be logged.
+  expect(consoleErrors).toEqual([expect.stringContaining('status of 404')]);
+  consoleErrors.length = 0;
+  // The shell is built in the browser this time (no page load): it asks who is signed in.
+  await page.evaluate(() => ((window as unknown as { stayed: boolean }).stayed = true));
+  await page.getByRole('link', { name: 'Back to the admin console' }).click();
+  await expect(page.getByRole('heading', { name: 'Admin console' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Acme' })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+});

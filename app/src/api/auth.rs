@@ -93,6 +93,18 @@ pub async fn sign_out() -> Result<(), AppError> {
     crate::backend::auth::sign_out(&state, &session, &who).await
 }
 
+/// The signed-in administrator as the page guard resolved them before this page's server-side
+/// render, or `None` where nothing was resolved ahead (the browser, which asks `current_admin`).
+pub fn admin_resolved_for_render() -> Option<Result<AdminView, AppError>> {
+    #[cfg(feature = "ssr")]
+    {
+        let actor = super::guard::memo()?.resolved()?;
+        Some(actor.map(AdminView::from).ok_or(AppError::Unauthenticated))
+    }
+    #[cfg(not(feature = "ssr"))]
+    None
+}
+
 /// The signed-in administrator.
 #[server(endpoint = "current_admin")]
 pub async fn current_admin() -> Result<AdminView, AppError> {

@@ -121,6 +121,11 @@ impl RequestMemo {
             .cloned()
     }
 
+    /// The signed-in admin if this request has resolved them already (without waiting).
+    pub fn resolved(&self) -> Option<Option<Actor>> {
+        self.0.actor.get().cloned()
+    }
+
     /// The signed-in admin's company's count of members with import settings, counted by `count`
     /// the first time this request asks.
     pub async fn import_members<F, Fut>(&self, count: F) -> Result<u64, AppError>

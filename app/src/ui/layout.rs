@@ -7,48 +7,67 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use super::nav::{hard_navigate, login_path};
-use crate::api::auth::{AdminView, SignOut, current_admin};
+use crate::api::auth::{AdminView, SignOut, admin_resolved_for_render, current_admin};
 use crate::domain::menu::{GROUPS, MenuGroup, visible_entries};
 use crate::error::AppError;
 
-/// The signed-in admin, loaded once per page by the shell and shared with the pages.
-pub type AdminResource = Resource<Result<AdminView, AppError>>;
+/// The signed-in admin, resolved by the shell before any page under it is built.
+#[derive(Clone, Copy)]
+pub struct SignedInAdmin(StoredValue<Option<AdminView>>);
+
+impl SignedInAdmin {
+    pub fn get(&self) -> Option<AdminView> {
+        self.0.get_value()
+    }
+}
 
 #[component]
 pub fn AdminShell() -> impl IntoView {
-    let me: AdminResource = Resource::new_blocking(|| (), |_| current_admin());
-    provide_context(me);
-    let location = use_location();
-
-    // A session that ended while the page was open: back to sign-in, then back here.
-    Effect::new(move || {
-        if let Some(Err(AppError::Unauthenticated)) = me.get() {
-            hard_navigate(&login_path(&location.pathname.get_untracked()));
+    let signed_in = SignedInAdmin(StoredValue::new(None));
+    provide_context(signed_in);
+    // A page request's admin is resolved before the render, and the browser hydrates with that
+    // answer: the shell and its page are built once, without waiting for a load (inside a
+    // Suspense the server builds them again for every check of what is still loading). A browser
+    // that arrives from a page outside the shell asks the server.
+    match SharedValue::new(admin_resolved_for_render).into_inner() {
+        Some(result) => shell_for(result, signed_in),
+        None => {
+            let me = Resource::new(|| (), |_| current_admin());
+            view! {
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move { shell_for(me.await, signed_in) })}
+                </Suspense>
+            }
+            .into_any()
         }
-    });
+    }
+}
 
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(admin) => view! { <ShellFrame admin /> }.into_any(),
-                    Err(AppError::Unauthenticated) => view! {
-                        <main class="signed-out">
-                            <h1>"Your session has ended"</h1>
-                            <p><a href=login_path(&location.pathname.get_untracked())>"Sign in again"</a></p>
-                        </main>
-                    }
-                    .into_any(),
-                    Err(e) => view! {
-                        <main class="signed-out">
-                            <h1>"The console could not be loaded"</h1>
-                            <p role="alert">{e.to_string()}</p>
-                        </main>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+fn shell_for(result: Result<AdminView, AppError>, signed_in: SignedInAdmin) -> AnyView {
+    let location = use_location();
+    match result {
+        Ok(admin) => {
+            signed_in.0.set_value(Some(admin.clone()));
+            view! { <ShellFrame admin /> }.into_any()
+        }
+        Err(AppError::Unauthenticated) => {
+            // A session that ended while the page was open: back to sign-in, then back here.
+            Effect::new(move || hard_navigate(&login_path(&location.pathname.get_untracked())));
+            view! {
+                <main class="signed-out">
+                    <h1>"Your session has ended"</h1>
+                    <p><a href=login_path(&location.pathname.get_untracked())>"Sign in again"</a></p>
+                </main>
+            }
+            .into_any()
+        }
+        Err(e) => view! {
+            <main class="signed-out">
+                <h1>"The console could not be loaded"</h1>
+                <p role="alert">{e.to_string()}</p>
+            </main>
+        }
+        .into_any(),
     }
 }
 

@@ -4,27 +4,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::domain::menu::visible_entries;
-use crate::ui::layout::AdminResource;
+use crate::ui::layout::SignedInAdmin;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let me = expect_context::<AdminResource>();
+    let admin = expect_context::<SignedInAdmin>().get();
     view! {
         <Title text="Home" />
         <h1>"Admin console"</h1>
-        <Suspense>
-            {move || Suspend::new(async move {
-                me.await.ok().map(|admin| {
-                    let links = visible_entries(admin.role)
-                        .into_iter()
-                        .map(|e| view! { <li><a href=e.path>{e.label}</a></li> })
-                        .collect_view();
-                    view! {
-                        <p>{format!("Welcome, {}.", admin.display_name)}</p>
-                        <ul class="home-links">{links}</ul>
-                    }
-                })
-            })}
-        </Suspense>
+        {admin.map(|admin| {
+            let links = visible_entries(admin.role)
+                .into_iter()
+                .map(|e| view! { <li><a href=e.path>{e.label}</a></li> })
+                .collect_view();
+            view! {
+                <p>{format!("Welcome, {}.", admin.display_name)}</p>
+                <ul class="home-links">{links}</ul>
+            }
+        })}
     }
 }

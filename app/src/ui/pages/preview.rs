@@ -7,7 +7,7 @@ use crate::domain::decide::{Attachment, SendSituation, Sender, Treatment, decide
 use crate::domain::languages::Language;
 use crate::domain::security_level::LevelKind;
 use crate::domain::warning_text::Device;
-use crate::ui::layout::AdminResource;
+use crate::ui::layout::SignedInAdmin;
 use crate::ui::settings::Form;
 
 const MB: f64 = 1024.0 * 1024.0;
@@ -35,10 +35,8 @@ fn days(from: i64, to: i64) -> String {
 
 #[component]
 pub fn PreviewPanel(form: Form) -> impl IntoView {
-    let me = expect_context::<AdminResource>();
-    let domain = me
-        .get_untracked()
-        .and_then(|m| m.ok())
+    let domain = expect_context::<SignedInAdmin>()
+        .get()
         .map(|m| m.company_domain)
         .unwrap_or_default();
     let domains = vec![domain];

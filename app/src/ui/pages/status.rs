@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::domain::Page;
-use crate::ui::layout::AdminResource;
+use crate::ui::layout::SignedInAdmin;
 
 #[component]
 pub fn NoPermission() -> impl IntoView {
@@ -38,10 +38,8 @@ pub fn NotFound() -> impl IntoView {
 /// does not re-render (and lose its edits) when the admin resource is refetched.
 #[component]
 pub fn PageGuard(page: Page, children: Children) -> impl IntoView {
-    let me = expect_context::<AdminResource>();
-    let allowed = me
-        .get_untracked()
-        .and_then(|r| r.ok())
+    let allowed = expect_context::<SignedInAdmin>()
+        .get()
         .is_some_and(|admin| admin.role.grants(page.entry().view));
     if allowed {
         children().into_any()

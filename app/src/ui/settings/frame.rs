@@ -7,7 +7,7 @@ use super::form::{Form, SaveStatus};
 use super::reauth::ReauthDialog;
 use crate::api::settings::load_view;
 use crate::error::AppError;
-use crate::ui::layout::AdminResource;
+use crate::ui::layout::SignedInAdmin;
 use crate::ui::time::LocalTime;
 use crate::ui::unsaved::UnsavedEdits;
 use leptos::prelude::*;
@@ -17,17 +17,14 @@ use leptos_meta::Title;
 pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> impl IntoView {
     let view_kind = form.view;
     let data = Resource::new_blocking(|| (), move |_| load_view(view_kind));
-    let me = expect_context::<AdminResource>();
+    let me = expect_context::<SignedInAdmin>().get();
 
     if let Some(UnsavedEdits(dirty)) = use_context::<UnsavedEdits>() {
         Effect::new(move || dirty.set(form.dirty()));
         on_cleanup(move || dirty.set(false));
     }
-    let email = me
-        .get_untracked()
-        .and_then(|m| m.ok())
-        .map(|m| m.email)
-        .unwrap_or_default();
+    let plan = me.as_ref().map(|m| m.plan.label()).unwrap_or("current");
+    let email = me.map(|m| m.email).unwrap_or_default();
 
     // Edits kept in this browser come back once the page is live (the server never sees them).
     let restored = StoredValue::new(false);
@@ -154,7 +151,6 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
                         .into_any()
                     }
                     Err(AppError::PlanRequired) => {
-                        let plan = me.get_untracked().and_then(|m| m.ok()).map(|m| m.plan.label()).unwrap_or("current");
                         view! {
                             <section class="plan-required">
                                 <h2>"Available on the Standard and Standard Plus plans"</h2>
