@@ -124,12 +124,7 @@ mod server {
         let plan = actor.plan.includes_mail_security();
         let (policy, versions) = project(snapshot, &view.visible(plan));
         let import_member_count = if plan && view != SettingsView::Languages {
-            let count = || settings::members_with_import_settings(&state.db, actor.company_id);
-            // A page's server-side render loads its settings more than once; it counts once.
-            match guard::memo() {
-                Some(memo) => memo.import_members(count).await?,
-                None => count().await?,
-            }
+            settings::members_with_import_settings(&state.db, actor.company_id).await?
         } else {
             0
         };

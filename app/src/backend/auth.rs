@@ -96,17 +96,10 @@ async fn end_session(session: &Session) -> Result<(), AppError> {
         .map_err(|e| internal("ending a session failed", e))
 }
 
-/// What a page request resolves once for its whole server-side render: the signed-in admin (the
-/// page guard resolves it, and the server functions the render calls reuse it) and the count of
-/// members with import settings, which each load of a settings page during the render shows.
+/// The signed-in admin as resolved once for a whole page request: the page guard resolves it, the
+/// admin shell renders with it, and the server functions that the page's render calls reuse it.
 #[derive(Clone, Default)]
-pub struct RequestMemo(Arc<MemoCells>);
-
-#[derive(Default)]
-struct MemoCells {
-    actor: tokio::sync::OnceCell<Option<Actor>>,
-    import_members: tokio::sync::OnceCell<u64>,
-}
+pub struct RequestMemo(Arc<tokio::sync::OnceCell<Option<Actor>>>);
 
 impl RequestMemo {
     pub async fn resolve(
@@ -115,7 +108,6 @@ impl RequestMemo {
         state: &AppState,
     ) -> Result<Option<Actor>, AppError> {
         self.0
-            .actor
             .get_or_try_init(|| current_actor(session, state))
             .await
             .cloned()
@@ -123,17 +115,7 @@ impl RequestMemo {
 
     /// The signed-in admin if this request has resolved them already (without waiting).
     pub fn resolved(&self) -> Option<Option<Actor>> {
-        self.0.actor.get().cloned()
-    }
-
-    /// The signed-in admin's company's count of members with import settings, counted by `count`
-    /// the first time this request asks.
-    pub async fn import_members<F, Fut>(&self, count: F) -> Result<u64, AppError>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<u64, AppError>>,
-    {
-        self.0.import_members.get_or_try_init(count).await.copied()
+        self.0.get().cloned()
     }
 }
 

@@ -786,7 +786,8 @@ async fn futures_join_all<F: std::future::Future>(
 }
 
 /// The server-rendered Mail Security page carries the count of members with import settings as
-/// it is at that load: the render counts once, and nothing of it outlives the request.
+/// it is at that load, once (the settings are loaded once per render), and nothing of it outlives
+/// the request.
 async fn the_rendered_page_counts_members_with_import_settings_at_each_load(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.signed_in(Role::SecurityAdmin).await;
@@ -796,6 +797,7 @@ async fn the_rendered_page_counts_members_with_import_settings_at_each_load(back
     };
     let html = page_html(&app, &admin, "/security/mail").await;
     assert!(rendered(&html, IMPORTING_MEMBERS), "{html}");
+    assert_eq!(html.matches("import_member_count").count(), 1, "{html}");
 
     // A member without import settings gets one; the next render counts them.
     app::backend::accounts::add_import_setting(

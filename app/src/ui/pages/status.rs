@@ -34,8 +34,7 @@ pub fn NotFound() -> impl IntoView {
 }
 
 /// Shows `children` when the signed-in admin may open `page`, else the "No permission" page.
-/// The shell has resolved the admin before any page renders, so this reads it once: a page
-/// does not re-render (and lose its edits) when the admin resource is refetched.
+/// The shell has resolved the admin before any page is built, so this reads it once.
 #[component]
 pub fn PageGuard(page: Page, children: Children) -> impl IntoView {
     let allowed = expect_context::<SignedInAdmin>()
