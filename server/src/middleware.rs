@@ -3,7 +3,7 @@
 
 use app::AppError;
 use app::backend::AppState;
-use app::backend::auth::RequestMemo;
+use app::backend::auth::ActorMemo;
 use app::ui::nav::login_path;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -118,7 +118,7 @@ pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: N
         return next.run(req).await;
     };
     // The page's server-side render reuses what is resolved here.
-    let memo = RequestMemo::default();
+    let memo = ActorMemo::default();
     req.extensions_mut().insert(memo.clone());
     let actor = match memo.resolve(&session, &state).await {
         Ok(actor) => actor,

@@ -2,7 +2,7 @@
 
 use crate::backend::AppState;
 use crate::backend::audit::{self, Author, Channel, Record, Who};
-use crate::backend::auth::{Actor, RequestMemo, current_actor, internal};
+use crate::backend::auth::{Actor, ActorMemo, current_actor, internal};
 use crate::domain::Permission;
 use crate::error::AppError;
 use leptos::prelude::{use_context, with_context};
@@ -66,13 +66,13 @@ pub async fn require_signed_in(state: &AppState) -> Result<Actor, AppError> {
         .ok_or(AppError::Unauthenticated)
 }
 
-/// The request's memo, when the page guard made one (server-side renders).
-pub fn memo() -> Option<RequestMemo> {
-    with_request(|p| p.extensions.get::<RequestMemo>().cloned()).flatten()
+/// The request's memo of its signed-in admin, when the page guard made one (server-side renders).
+pub fn memo() -> Option<ActorMemo> {
+    with_request(|p| p.extensions.get::<ActorMemo>().cloned()).flatten()
 }
 
 async fn resolve(
-    memo: Option<RequestMemo>,
+    memo: Option<ActorMemo>,
     session: &Session,
     state: &AppState,
 ) -> Result<Option<Actor>, AppError> {

@@ -99,9 +99,9 @@ async fn end_session(session: &Session) -> Result<(), AppError> {
 /// The signed-in admin as resolved once for a whole page request: the page guard resolves it, the
 /// admin shell renders with it, and the server functions that the page's render calls reuse it.
 #[derive(Clone, Default)]
-pub struct RequestMemo(Arc<tokio::sync::OnceCell<Option<Actor>>>);
+pub struct ActorMemo(Arc<tokio::sync::OnceCell<Option<Actor>>>);
 
-impl RequestMemo {
+impl ActorMemo {
     pub async fn resolve(
         &self,
         session: &Session,
