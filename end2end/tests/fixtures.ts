@@ -63,7 +63,7 @@ export async function openMenu(page: Page) {
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 
-const SERVER_BIN = path.join(__dirname, '..', '..', 'target', 'release', 'server');
+const SERVER_BIN = path.join(__dirname, '..', '..', 'target', 'server-release', 'server');
 
 function operator(args: string[], input?: string) {
   execFileSync(SERVER_BIN, args, {
