@@ -6,6 +6,8 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 // The server's database folder; tests provision their own companies in it (see fixtures.ts).
 // Derived from the port so that the runner and its workers agree on it.
 process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `console-e2e-${port}`);
+// The release server the suite starts and whose operator commands the tests run (fixtures.ts).
+process.env.SERVER_BIN ??= path.join(__dirname, '..', 'target', 'server-release', 'server');
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: [

@@ -3,7 +3,7 @@
 # per role (all with $E2E_PASSWORD) in a Standard-plan company, and a Free-plan company.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$root/target/server-release/server"
+bin="${SERVER_BIN:?set by playwright.config.ts}"
 port="${E2E_PORT:-3100}"
 password="${E2E_PASSWORD:-end to end test password}"
 # The tests reach the same database through the operator commands to create their own

@@ -61,9 +61,9 @@ export async function openMenu(page: Page) {
 }
 
 import { execFileSync } from 'child_process';
-import * as path from 'path';
 
-const SERVER_BIN = path.join(__dirname, '..', '..', 'target', 'server-release', 'server');
+// Set once in playwright.config.ts, which also starts the server from it.
+const SERVER_BIN = process.env.SERVER_BIN!;
 
 function operator(args: string[], input?: string) {
   execFileSync(SERVER_BIN, args, {

@@ -231,13 +231,7 @@ async fn pages_send_strangers_to_sign_in_and_back(backend: Backend) {
         )
         .await;
     assert_eq!(body(res).await["next"], "/");
-    let page = client
-        .get(app.url("/security/mail"))
-        .send()
-        .await
-        .expect("page");
-    assert_eq!(page.status(), 200);
-    let html = page.text().await.unwrap_or_default();
+    let html = app.page_html(&client, "/security/mail").await;
     assert!(html.contains("<h1>Mail Security</h1>"), "{html}");
     app.finish().await;
 }

@@ -261,6 +261,13 @@ impl TestApp {
             .expect("request")
     }
 
+    /// The HTML of the page at `path` as `client` gets it (a page that must answer 200).
+    pub async fn page_html(&self, client: &reqwest::Client, path: &str) -> String {
+        let res = client.get(self.url(path)).send().await.expect("page");
+        assert_eq!(res.status(), 200, "{path}");
+        res.text().await.expect("html")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

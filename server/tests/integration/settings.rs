@@ -795,7 +795,7 @@ async fn the_rendered_page_counts_members_with_import_settings_at_each_load(back
         // The page's settings as the render hands them to the browser (JSON inside a string).
         html.contains(&format!("\\\"import_member_count\\\":{count},"))
     };
-    let html = page_html(&app, &admin, "/security/mail").await;
+    let html = app.page_html(&admin, "/security/mail").await;
     assert!(rendered(&html, IMPORTING_MEMBERS), "{html}");
     assert_eq!(html.matches("import_member_count").count(), 1, "{html}");
 
@@ -808,7 +808,7 @@ async fn the_rendered_page_counts_members_with_import_settings_at_each_load(back
     )
     .await
     .expect("import setting");
-    let html = page_html(&app, &admin, "/security/mail").await;
+    let html = app.page_html(&admin, "/security/mail").await;
     assert!(rendered(&html, IMPORTING_MEMBERS + 1), "{html}");
     assert!(
         !rendered(&html, IMPORTING_MEMBERS),
@@ -820,9 +820,3 @@ both!(
     the_rendered_page_counts_members_with_import_settings_at_each_load,
     the_rendered_page_counts_members_with_import_settings_at_each_load
 );
-
-async fn page_html(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
-    let res = client.get(app.url(path)).send().await.expect("page");
-    assert_eq!(res.status(), 200);
-    res.text().await.expect("html")
-}
