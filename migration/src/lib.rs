@@ -9,6 +9,7 @@ mod m20261127_000003_audit_chain;
 mod m20261127_000004_api_tokens;
 mod m20261127_000005_two_step;
 mod m20261127_000006_settings_revision;
+mod m20261128_000007_import_members;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_api_tokens::Migration),
             Box::new(m20261127_000005_two_step::Migration),
             Box::new(m20261127_000006_settings_revision::Migration),
+            Box::new(m20261128_000007_import_members::Migration),
         ]
     }
 }

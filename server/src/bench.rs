@@ -17,20 +17,23 @@ async fn company_id(State(state): State<AppState>, Path(domain): Path<String>) -
     }
 }
 
-/// The queries of `load_mail_security`: the settings and the count of members with import
-/// settings.
+/// What `load_mail_security` shows, read directly: the settings, and the company row with its
+/// kept count of members with import settings.
 async fn bare_settings(State(state): State<AppState>, Path(id): Path<i64>) -> Response {
+    use app::backend::entities::company;
+    use sea_orm::EntityTrait;
     let loaded = match settings::load(&state.db, id).await {
         Ok(s) => s,
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    match settings::members_with_import_settings(&state.db, id).await {
-        Ok(count) => Json(serde_json::json!({
+    match company::Entity::find_by_id(id).one(&state.db).await {
+        Ok(Some(c)) => Json(serde_json::json!({
             "policy": loaded.policy,
             "versions": loaded.versions,
-            "import_member_count": count,
+            "import_member_count": c.import_members,
         }))
         .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }

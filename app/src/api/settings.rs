@@ -91,7 +91,6 @@ impl SettingsView {
 mod server {
     use super::*;
     use crate::api::guard;
-    use crate::backend::AppState;
     use crate::backend::audit::Who;
     use crate::backend::auth::Actor;
     use crate::backend::settings::{self, Change, Snapshot};
@@ -115,26 +114,27 @@ mod server {
         Ok(plan)
     }
 
-    async fn page_for(
-        state: &AppState,
+    /// The page as of `snapshot`, with `import_members` members holding import settings.
+    fn page_for(
         view: SettingsView,
         actor: &Actor,
         snapshot: &Snapshot,
-    ) -> Result<SettingsPage, AppError> {
+        import_members: u64,
+    ) -> SettingsPage {
         let plan = actor.plan.includes_mail_security();
         let (policy, versions) = project(snapshot, &view.visible(plan));
         let import_member_count = if plan && view != SettingsView::Languages {
-            settings::members_with_import_settings(&state.db, actor.company_id).await?
+            import_members
         } else {
             0
         };
-        Ok(SettingsPage {
+        SettingsPage {
             policy,
             versions,
             import_member_count,
             can_edit: actor.role.grants(view.page().entry().edit),
             mail_security_plan: plan,
-        })
+        }
     }
 
     pub async fn load(view: SettingsView) -> Result<SettingsPage, AppError> {
@@ -146,7 +146,13 @@ mod server {
             .policies
             .get(&state.db, actor.company_id, actor.settings_revision)
             .await?;
-        page_for(&state, view, &actor, &entry.snapshot).await
+        // The count of members with import settings came with the admin (one query fewer).
+        Ok(page_for(
+            view,
+            &actor,
+            &entry.snapshot,
+            actor.import_members,
+        ))
     }
 
     pub async fn save(
@@ -204,7 +210,13 @@ mod server {
             actor,
         };
         let saved = settings::save(&state, &who, parsed).await?;
-        page_for(&state, view, &who.actor, &saved.snapshot).await
+        // A save that turned import off deleted every member's import settings.
+        let import_members = if saved.deleted_import_settings > 0 {
+            0
+        } else {
+            who.actor.import_members
+        };
+        Ok(page_for(view, &who.actor, &saved.snapshot, import_members))
     }
 }
 

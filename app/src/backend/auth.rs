@@ -28,6 +28,9 @@ pub struct Actor {
     /// The company's settings revision when the admin was loaded: the key to its settings in
     /// the policy cache.
     pub settings_revision: i64,
+    /// Members of the company with import settings, read with the admin (the settings pages
+    /// warn about them before import is turned off).
+    pub import_members: u64,
 }
 
 /// Where a correct password leads.
@@ -174,6 +177,7 @@ pub async fn current_actor(session: &Session, state: &AppState) -> Result<Option
         plan: company.plan.parse().unwrap_or(Plan::Free),
         two_step_missing: company.require_two_step && user.totp_secret.is_none(),
         settings_revision: company.settings_revision,
+        import_members: u64::try_from(company.import_members).unwrap_or(0),
     }))
 }
 

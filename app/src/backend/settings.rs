@@ -5,7 +5,7 @@
 use super::AppState;
 use super::audit::{self, Who};
 use super::auth::internal;
-use super::entities::{import_setting, setting};
+use super::entities::{company, import_setting, setting};
 use crate::domain::policy::{Allowance, Policy, SettingKey};
 use crate::error::AppError;
 use sea_orm::sea_query::Expr;
@@ -56,11 +56,21 @@ pub async fn load<C: ConnectionTrait>(db: &C, company_id: i64) -> Result<Snapsho
     Ok(Snapshot { policy, versions })
 }
 
-/// Members of the company with at least one import setting.
+/// Members of the company with at least one import setting, counted (the settings pages read
+/// the kept count, `companies.import_members`, with the signed-in admin instead).
 pub async fn members_with_import_settings<C: ConnectionTrait>(
     db: &C,
     company_id: i64,
 ) -> Result<u64, AppError> {
+    members_with_import_settings_raw(db, company_id)
+        .await
+        .map_err(|e| internal("counting import settings failed", e))
+}
+
+async fn members_with_import_settings_raw<C: ConnectionTrait>(
+    db: &C,
+    company_id: i64,
+) -> Result<u64, sea_orm::DbErr> {
     import_setting::Entity::find()
         .select_only()
         .column(import_setting::Column::UserId)
@@ -68,7 +78,6 @@ pub async fn members_with_import_settings<C: ConnectionTrait>(
         .filter(import_setting::Column::CompanyId.eq(company_id))
         .count(db)
         .await
-        .map_err(|e| internal("counting import settings failed", e))
 }
 
 /// One edited setting: the new value and the version the admin started editing from.
@@ -215,6 +224,9 @@ pub async fn save_as(
             .await
             .map_err(|e| internal("deleting import settings failed", e))?
             .rows_affected;
+        set_import_members(&txn, company_id, Expr::value(0i64))
+            .await
+            .map_err(|e| internal("deleting import settings failed", e))?;
         if deleted > 0 {
             txn.append(
                 &author,
@@ -293,7 +305,23 @@ async fn conflicts<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// Adds an import setting for a member (operator command and demo data).
+/// Stores the company's count of members with import settings (`companies.import_members`).
+async fn set_import_members<C: ConnectionTrait>(
+    db: &C,
+    company_id: i64,
+    count: sea_orm::sea_query::SimpleExpr,
+) -> Result<(), sea_orm::DbErr> {
+    company::Entity::update_many()
+        .col_expr(company::Column::ImportMembers, count)
+        .filter(company::Column::Id.eq(company_id))
+        .exec(db)
+        .await
+        .map(|_| ())
+}
+
+/// Adds an import setting for a member (operator command and demo data), and recounts the
+/// company's members with import settings in the same transaction. The company's lock comes
+/// first, so a save that deletes them all cannot interleave with the recount.
 pub async fn add_import_setting(
     db: &DatabaseConnection,
     company_id: i64,
@@ -301,6 +329,7 @@ pub async fn add_import_setting(
     address: &str,
     host: &str,
 ) -> Result<(), sea_orm::DbErr> {
+    let txn = audit::Locked::begin(db, company_id).await?;
     import_setting::ActiveModel {
         company_id: Set(company_id),
         user_id: Set(user_id),
@@ -309,7 +338,10 @@ pub async fn add_import_setting(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     }
-    .insert(db)
-    .await
-    .map(|_| ())
+    .insert(&txn)
+    .await?;
+    let members = i64::try_from(members_with_import_settings_raw(&txn, company_id).await?)
+        .unwrap_or(i64::MAX);
+    set_import_members(&txn, company_id, Expr::value(members)).await?;
+    txn.commit().await
 }

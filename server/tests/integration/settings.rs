@@ -453,6 +453,9 @@ async fn import_settings_are_deleted_only_with_the_change_to_do_not_allow(backen
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["import_member_count"], 0);
     assert_eq!(import_rows(&app).await, 0);
+    // The kept count went to 0 with them: the next load, on a fresh request, says so too.
+    let (_, page) = load(&app, &admin, "mail_security").await;
+    assert_eq!(page["import_member_count"], 0);
     let log = audit_rows(&app, &admin, json!({})).await;
     let actions: Vec<&str> = log.iter().filter_map(|r| r["action"].as_str()).collect();
     assert!(
@@ -819,4 +822,36 @@ async fn the_rendered_page_counts_members_with_import_settings_at_each_load(back
 both!(
     the_rendered_page_counts_members_with_import_settings_at_each_load,
     the_rendered_page_counts_members_with_import_settings_at_each_load
+);
+
+/// A database from before the kept count of members with import settings: the upgrade that adds
+/// it counts the members who already have them, and the page shows that count.
+async fn the_upgrade_counts_members_who_already_have_import_settings(backend: Backend) {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = TestApp::spawn(backend).await;
+    let admin = app.signed_in(Role::SecurityAdmin).await;
+    let db = &app.state.db;
+    // Undo the newest migration, then add an import setting the way the old schema had them:
+    // a row, with no count kept beside the company.
+    Migrator::down(db, Some(1)).await.expect("migrate down");
+    db.execute(Statement::from_string(
+        db.get_database_backend(),
+        format!(
+            "INSERT INTO import_settings (company_id, user_id, address, host, created_at) \
+             SELECT company_id, id, 'four@old-mail.example', 'pop.old-mail.example', created_at \
+             FROM users WHERE email = '{}'",
+            email(Role::SecurityAdmin)
+        ),
+    ))
+    .await
+    .expect("an import setting added under the old schema");
+    Migrator::up(db, None).await.expect("migrate up");
+    let (_, page) = load(&app, &admin, "mail_security").await;
+    assert_eq!(page["import_member_count"], IMPORTING_MEMBERS + 1);
+    app.finish().await;
+}
+both!(
+    the_upgrade_counts_members_who_already_have_import_settings,
+    the_upgrade_counts_members_who_already_have_import_settings
 );

@@ -16,6 +16,9 @@ pub struct Model {
     pub require_two_step: bool,
     /// The sum of the company's setting versions (see `policy_cache`).
     pub settings_revision: i64,
+    /// Members with at least one import setting (kept by `settings::add_import_setting` and the
+    /// save that deletes them).
+    pub import_members: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
