@@ -17,7 +17,14 @@ pub struct SignedInAdmin(StoredValue<Option<AdminView>>);
 
 impl SignedInAdmin {
     pub fn get(&self) -> Option<AdminView> {
-        self.0.get_value()
+        self.0.try_get_value().flatten()
+    }
+
+    /// The admin the shell resolved for the page being built. `None` outside the shell, and
+    /// while a server-side render whose request has gone away is being taken down (its owner,
+    /// and the shell's context with it, may already be dropped; that is not a reason to panic).
+    pub fn current() -> Option<AdminView> {
+        use_context::<SignedInAdmin>().and_then(|admin| admin.get())
     }
 }
 

@@ -8,7 +8,7 @@ use crate::ui::layout::SignedInAdmin;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let admin = expect_context::<SignedInAdmin>().get();
+    let admin = SignedInAdmin::current();
     view! {
         <Title text="Home" />
         <h1>"Admin console"</h1>

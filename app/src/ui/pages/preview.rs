@@ -35,8 +35,7 @@ fn days(from: i64, to: i64) -> String {
 
 #[component]
 pub fn PreviewPanel(form: Form) -> impl IntoView {
-    let domain = expect_context::<SignedInAdmin>()
-        .get()
+    let domain = SignedInAdmin::current()
         .map(|m| m.company_domain)
         .unwrap_or_default();
     let domains = vec![domain];

@@ -37,9 +37,8 @@ pub fn NotFound() -> impl IntoView {
 /// The shell has resolved the admin before any page is built, so this reads it once.
 #[component]
 pub fn PageGuard(page: Page, children: Children) -> impl IntoView {
-    let allowed = expect_context::<SignedInAdmin>()
-        .get()
-        .is_some_and(|admin| admin.role.grants(page.entry().view));
+    let allowed =
+        SignedInAdmin::current().is_some_and(|admin| admin.role.grants(page.entry().view));
     if allowed {
         children().into_any()
     } else {

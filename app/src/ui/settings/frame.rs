@@ -17,7 +17,7 @@ use leptos_meta::Title;
 pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> impl IntoView {
     let view_kind = form.view;
     let data = Resource::new_blocking(|| (), move |_| load_view(view_kind));
-    let me = expect_context::<SignedInAdmin>().get();
+    let me = SignedInAdmin::current();
 
     if let Some(UnsavedEdits(dirty)) = use_context::<UnsavedEdits>() {
         Effect::new(move || dirty.set(form.dirty()));
