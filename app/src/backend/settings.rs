@@ -224,7 +224,7 @@ pub async fn save_as(
             .await
             .map_err(|e| internal("deleting import settings failed", e))?
             .rows_affected;
-        set_import_members(&txn, company_id, Expr::value(0i64))
+        set_import_members(&txn, company_id, 0)
             .await
             .map_err(|e| internal("deleting import settings failed", e))?;
         if deleted > 0 {
@@ -309,10 +309,10 @@ async fn conflicts<C: ConnectionTrait>(
 async fn set_import_members<C: ConnectionTrait>(
     db: &C,
     company_id: i64,
-    count: sea_orm::sea_query::SimpleExpr,
+    count: i64,
 ) -> Result<(), sea_orm::DbErr> {
     company::Entity::update_many()
-        .col_expr(company::Column::ImportMembers, count)
+        .col_expr(company::Column::ImportMembers, Expr::value(count))
         .filter(company::Column::Id.eq(company_id))
         .exec(db)
         .await
@@ -342,6 +342,6 @@ pub async fn add_import_setting(
     .await?;
     let members = i64::try_from(members_with_import_settings_raw(&txn, company_id).await?)
         .unwrap_or(i64::MAX);
-    set_import_members(&txn, company_id, Expr::value(members)).await?;
+    set_import_members(&txn, company_id, members).await?;
     txn.commit().await
 }
