@@ -268,7 +268,15 @@ pub async fn load_view(view: SettingsView) -> Result<SettingsPage, AppError> {
     // against 2,100 pages a second), so it waits one turn of the scheduler first. Calls of the
     // server functions from the browser do not pass here.
     #[cfg(feature = "ssr")]
-    tokio::task::yield_now().await;
+    {
+        tokio::task::yield_now().await;
+        // A render pass dropped meanwhile (its request went away) has lost the request's
+        // context. Nothing will show its result: it ends here instead of failing in the server
+        // function with an error logged for a client that has gone.
+        if use_context::<crate::backend::AppState>().is_none() {
+            return Err(AppError::Internal);
+        }
+    }
     match view {
         SettingsView::MailSecurity => load_mail_security().await,
         SettingsView::NetworkSecurity => load_network_security().await,
@@ -287,5 +295,40 @@ pub async fn save_view(
         SettingsView::NetworkSecurity => save_network_security(changes).await,
         SettingsView::MailGeneral => save_mail_general(changes).await,
         SettingsView::Languages => save_languages(changes).await,
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tracing_subscriber::layer::SubscriberExt;
+
+    /// Counts the events logged at ERROR.
+    struct CountErrors(Arc<AtomicUsize>);
+
+    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountErrors {
+        fn on_event(
+            &self,
+            event: &tracing::Event<'_>,
+            _: tracing_subscriber::layer::Context<'_, S>,
+        ) {
+            if *event.metadata().level() == tracing::Level::ERROR {
+                self.0.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// A server-side render whose request went away loses the request's context while its
+    /// settings load waits; the load then ends without logging an error for the operator.
+    #[tokio::test]
+    async fn a_settings_load_that_lost_its_request_ends_without_an_error_logged() {
+        let errors = Arc::new(AtomicUsize::new(0));
+        let subscriber = tracing_subscriber::registry().with(CountErrors(errors.clone()));
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let result = load_view(SettingsView::MailSecurity).await;
+        assert!(result.is_err(), "a load without a request cannot succeed");
+        assert_eq!(errors.load(Ordering::SeqCst), 0, "errors logged");
     }
 }
