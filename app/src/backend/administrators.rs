@@ -5,7 +5,7 @@
 use super::audit::{self, Author, Locked, Record, Who};
 use super::auth::internal;
 use super::entities::user;
-use super::passwords::PasswordHasher;
+use super::passwords::{Lane, PasswordHasher};
 use crate::domain::Role;
 use crate::error::AppError;
 use sea_orm::{
@@ -155,7 +155,7 @@ pub async fn hand_over(
         .map_err(|e| internal("loading the Super admin failed", e))?
         .ok_or(AppError::Unauthenticated)?;
     let ok = hasher
-        .verify(password, Some(&me.password_hash))
+        .verify(Lane::Usual, password, Some(&me.password_hash))
         .await
         .map_err(|e| internal("checking the password failed", e))?;
     if !ok {

@@ -2,6 +2,7 @@
 
 use super::audit::{self, Author, Channel, Record};
 use super::entities::{company, user};
+use super::passwords::Lane;
 use super::sessions::{AUTH_KEY, PENDING_KEY, SessionAuth};
 use super::state::AppState;
 use crate::domain::{EmailAddress, Plan, Role};
@@ -210,9 +211,21 @@ pub async fn sign_in(
             .map_err(|e| internal("looking up the account failed", e))?,
         Err(_) => None,
     };
+    // After a failure for this account or from this address, the check waits for idle time: a
+    // storm of wrong passwords then costs neither the console's other requests nor the sign-ins
+    // of everyone else.
+    let lane = if state.limiter.failed_recently(email.trim(), client) {
+        Lane::AfterFailures
+    } else {
+        Lane::Usual
+    };
     let matches = state
         .hasher
-        .verify(password, found.as_ref().map(|u| u.password_hash.as_str()))
+        .verify(
+            lane,
+            password,
+            found.as_ref().map(|u| u.password_hash.as_str()),
+        )
         .await
         .map_err(|e| internal("checking the password failed", e))?;
     let author = |user: &user::Model| Author {

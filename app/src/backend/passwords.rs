@@ -1,5 +1,8 @@
 //! Password hashing with argon2id at the OWASP parameters (19 MiB, t=2, p=1), on a fixed number
 //! of hashing threads at a lower priority, so that a storm of sign-ins cannot starve the server.
+//! Sign-ins for accounts or from addresses that failed recently go to one more thread, which runs
+//! only in idle time (`Lane::AfterFailures`): a storm of wrong passwords then neither slows the
+//! console's other requests nor queues ahead of other people's sign-ins.
 //!
 //! Each hashing thread owns its 19 MiB of working memory, allocated (and written, so resident)
 //! when the hasher is made and reused by every hash after. Allocating it per hash let the
@@ -114,10 +117,23 @@ type Job = Box<dyn FnOnce(&mut Memory) + Send>;
 /// for a core, the other work goes first, so a storm of sign-ins slows sign-ins, not the console.
 const HASHING_PRIORITY: u8 = 23; // of 0..=99, niceness 9 on Linux
 
+/// Which hashing thread checks a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// At a lower priority than serving requests, but never waiting for a core to be idle.
+    Usual,
+    /// A sign-in for an account or from an address with a failure in the sign-in limits' window:
+    /// on its own thread in the idle scheduling class, which runs only when a core has nothing
+    /// else to do. A storm of wrong passwords lands here after its first failures.
+    AfterFailures,
+}
+
 #[derive(Clone)]
 pub struct PasswordHasher {
-    /// The queue of the hashing threads (one per concurrent hash), first come first served.
+    /// The queue of the usual hashing threads (one per concurrent hash), first come first served.
     jobs: mpsc::Sender<Job>,
+    /// The queue of the idle-time thread (`Lane::AfterFailures`).
+    after_failures: mpsc::Sender<Job>,
     /// A real hash of a random secret: unknown e-mail addresses are checked against it so that
     /// they cost the same time as a wrong password.
     dummy_hash: Arc<str>,
@@ -125,21 +141,78 @@ pub struct PasswordHasher {
     timings: Arc<Mutex<VecDeque<f64>>>,
 }
 
-/// A hashing thread: runs jobs from the queue with its own memory until the hasher is dropped.
-fn hashing_thread(jobs: Arc<Mutex<mpsc::Receiver<Job>>>, mut memory: Memory) {
+/// Lowers the calling thread's priority below that of the threads that serve requests.
+fn lower_priority() {
     use thread_priority::{ThreadPriority, ThreadPriorityValue, set_current_thread_priority};
     if let Ok(value) = ThreadPriorityValue::try_from(HASHING_PRIORITY)
         && let Err(e) = set_current_thread_priority(ThreadPriority::Crossplatform(value))
     {
         tracing::warn!(error = ?e, "could not lower the priority of a password hashing thread");
     }
+}
+
+/// Puts the calling thread in the idle scheduling class (or, where there is none, lowers it as
+/// `lower_priority` does).
+fn run_in_idle_time() {
+    #[cfg(target_os = "linux")]
+    {
+        use thread_priority::unix::{
+            NormalThreadSchedulePolicy, ThreadSchedulePolicy, set_thread_priority_and_policy,
+            thread_native_id,
+        };
+        let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+        match set_thread_priority_and_policy(
+            thread_native_id(),
+            thread_priority::ThreadPriority::Min,
+            idle,
+        ) {
+            Ok(()) => return,
+            Err(e) => {
+                tracing::warn!(error = ?e, "could not move a password hashing thread to idle time")
+            }
+        }
+    }
+    lower_priority();
+}
+
+/// Runs one job, so that a panic fails this hash (its caller sees the reply dropped), not the
+/// thread.
+fn run(job: Job, memory: &mut Memory) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(memory)));
+}
+
+/// A usual hashing thread: runs jobs from the queue with its own memory until the hasher is
+/// dropped.
+fn hashing_thread(jobs: Arc<Mutex<mpsc::Receiver<Job>>>, mut memory: Memory) {
+    lower_priority();
     loop {
         let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
         let Ok(job) = job else {
             return;
         };
-        // A panic fails this hash (its caller sees the reply dropped), not the thread.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut memory)));
+        run(job, &mut memory);
+    }
+}
+
+/// The idle-time thread (`Lane::AfterFailures`). It holds working memory only while it has
+/// hashes to do and gives it back whenever its queue is empty, so a storm leaves nothing
+/// resident behind it.
+fn idle_time_thread(jobs: mpsc::Receiver<Job>) {
+    run_in_idle_time();
+    let mut memory: Option<Memory> = None;
+    loop {
+        let job = match jobs.try_recv() {
+            Ok(job) => job,
+            Err(mpsc::TryRecvError::Disconnected) => return,
+            Err(mpsc::TryRecvError::Empty) => {
+                memory = None;
+                let Ok(job) = jobs.recv() else {
+                    return;
+                };
+                job
+            }
+        };
+        run(job, memory.get_or_insert_with(new_memory));
     }
 }
 
@@ -164,16 +237,22 @@ impl PasswordHasher {
                 .name(format!("password-hash-{slot}"))
                 .spawn(move || hashing_thread(receiver, memory))?;
         }
+        let (after_failures, idle_jobs) = mpsc::channel::<Job>();
+        std::thread::Builder::new()
+            .name("password-idle".into())
+            .spawn(move || idle_time_thread(idle_jobs))?;
         Ok(Self {
             jobs: sender,
+            after_failures,
             dummy_hash: dummy.into(),
             timings,
         })
     }
 
-    /// Runs `work` on a hashing thread, once one is free.
+    /// Runs `work` on a hashing thread of `lane`, once one is free.
     async fn on_hashing_thread<T: Send + 'static>(
         &self,
+        lane: Lane,
         work: impl FnOnce(&mut Memory) -> T + Send + 'static,
     ) -> anyhow::Result<T> {
         let (reply, answer) = tokio::sync::oneshot::channel();
@@ -191,7 +270,11 @@ impl PasswordHasher {
             }
             let _ = reply.send(result);
         });
-        self.jobs
+        let queue = match lane {
+            Lane::Usual => &self.jobs,
+            Lane::AfterFailures => &self.after_failures,
+        };
+        queue
             .send(job)
             .map_err(|_| anyhow::anyhow!("the password hashing threads have stopped"))?;
         answer
@@ -201,19 +284,25 @@ impl PasswordHasher {
 
     pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
         let password = password.to_string();
-        self.on_hashing_thread(move |memory| hash_now(&password, memory))
+        self.on_hashing_thread(Lane::Usual, move |memory| hash_now(&password, memory))
             .await?
     }
 
-    /// Checks `password` against `hash`, or against the dummy hash when there is no account.
-    pub async fn verify(&self, password: &str, hash: Option<&str>) -> anyhow::Result<bool> {
+    /// Checks `password` against `hash`, or against the dummy hash when there is no account, on a
+    /// thread of `lane`.
+    pub async fn verify(
+        &self,
+        lane: Lane,
+        password: &str,
+        hash: Option<&str>,
+    ) -> anyhow::Result<bool> {
         let password = password.to_string();
         let known = hash.is_some();
         let hash = hash
             .map(str::to_string)
             .unwrap_or_else(|| self.dummy_hash.to_string());
         let ok = self
-            .on_hashing_thread(move |memory| verify_now(&password, &hash, memory))
+            .on_hashing_thread(lane, move |memory| verify_now(&password, &hash, memory))
             .await?;
         Ok(ok && known)
     }
@@ -240,11 +329,21 @@ mod tests {
         let hasher = PasswordHasher::new(2)?;
         let hash = hasher.hash("correct horse battery").await?;
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hasher.verify("correct horse battery", Some(&hash)).await?);
-        assert!(!hasher.verify("wrong horse battery", Some(&hash)).await?);
-        // No account: never succeeds, even with the dummy's own secret unknown to the caller.
-        assert!(!hasher.verify("anything", None).await?);
-        assert_eq!(hasher.recent_hash_millis().len(), 4);
+        for lane in [Lane::Usual, Lane::AfterFailures] {
+            assert!(
+                hasher
+                    .verify(lane, "correct horse battery", Some(&hash))
+                    .await?
+            );
+            assert!(
+                !hasher
+                    .verify(lane, "wrong horse battery", Some(&hash))
+                    .await?
+            );
+            // No account: never succeeds, even with the dummy's own secret unknown to the caller.
+            assert!(!hasher.verify(lane, "anything", None).await?);
+        }
+        assert_eq!(hasher.recent_hash_millis().len(), 7);
         Ok(())
     }
 
@@ -267,10 +366,91 @@ mod tests {
             .hash_password(b"another secret", &salt)
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .to_string();
-        assert!(hasher.verify("another secret", Some(&theirs)).await?);
-        assert!(!hasher.verify("another secreT", Some(&theirs)).await?);
+        assert!(
+            hasher
+                .verify(Lane::Usual, "another secret", Some(&theirs))
+                .await?
+        );
+        assert!(
+            !hasher
+                .verify(Lane::Usual, "another secreT", Some(&theirs))
+                .await?
+        );
         // The slot's memory is back in its place and still works at the usual size.
-        assert!(hasher.verify("tr0ub4dor&3", Some(&ours)).await?);
+        assert!(
+            hasher
+                .verify(Lane::Usual, "tr0ub4dor&3", Some(&ours))
+                .await?
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_sign_in_without_failures_does_not_wait_behind_a_storm() -> anyhow::Result<()> {
+        let hasher = PasswordHasher::new(1)?;
+        let hash = hasher.hash("correct horse battery").await?;
+        let finished = Arc::new(Mutex::new(Vec::new()));
+        let mut storm = Vec::new();
+        for i in 0..8 {
+            let (hasher, hash, finished) = (hasher.clone(), hash.clone(), finished.clone());
+            storm.push(tokio::spawn(async move {
+                let ok = hasher
+                    .verify(Lane::AfterFailures, "wrong password", Some(&hash))
+                    .await;
+                finished
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(format!("storm {i}"));
+                ok
+            }));
+        }
+        tokio::task::yield_now().await;
+        assert!(
+            hasher
+                .verify(Lane::Usual, "correct horse battery", Some(&hash))
+                .await?
+        );
+        finished
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push("usual".into());
+        for attempt in storm {
+            assert!(!attempt.await??);
+        }
+        // Eight hashes queued on the idle-time thread take eight hashes' time; the usual sign-in
+        // took one, on its own thread.
+        let order = finished.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let usual = order.iter().position(|s| s == "usual");
+        assert!(
+            usual.is_some_and(|at| at < 4),
+            "finished in this order: {order:?}"
+        );
+        Ok(())
+    }
+
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn the_thread_after_failures_runs_in_idle_time() -> anyhow::Result<()> {
+        let hasher = PasswordHasher::new(1)?;
+        // Its scheduling policy, the 41st field of the thread's stat (5 is SCHED_IDLE); the usual
+        // thread stays in the normal class (0).
+        let policy_of = |name: &str| -> anyhow::Result<Option<String>> {
+            for task in std::fs::read_dir("/proc/self/task")? {
+                let dir = task?.path();
+                if std::fs::read_to_string(dir.join("comm"))?.trim() == name {
+                    let stat = std::fs::read_to_string(dir.join("stat"))?;
+                    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+                    return Ok(after_name.split_whitespace().nth(38).map(str::to_string));
+                }
+            }
+            Ok(None)
+        };
+        // The threads set their own policy when they start; one hash on each makes sure they have.
+        let hash = hasher.hash("x").await?;
+        hasher.verify(Lane::AfterFailures, "x", Some(&hash)).await?;
+        assert_eq!(policy_of("password-idle")?.as_deref(), Some("5"));
+        assert_eq!(policy_of("password-hash-0")?.as_deref(), Some("0"));
+        drop(hasher);
         Ok(())
     }
 }

@@ -35,6 +35,9 @@ impl Default for SignInLimits {
 struct KeyedLimit<K: Hash + Eq + Clone> {
     limiter: DefaultKeyedRateLimiter<K>,
     locked_until: Mutex<HashMap<K, Instant>>,
+    /// When each key last failed, kept for one window.
+    last_failure: Mutex<HashMap<K, Instant>>,
+    window: Duration,
 }
 
 impl<K: Hash + Eq + Clone> KeyedLimit<K> {
@@ -50,6 +53,8 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
         Self {
             limiter: RateLimiter::keyed(quota),
             locked_until: Mutex::new(HashMap::new()),
+            last_failure: Mutex::new(HashMap::new()),
+            window,
         }
     }
 
@@ -66,7 +71,18 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
         }
     }
 
+    fn failed_recently(&self, key: &K) -> bool {
+        let failures = self.last_failure.lock().unwrap_or_else(|p| p.into_inner());
+        failures
+            .get(key)
+            .is_some_and(|at| at.elapsed() < self.window)
+    }
+
     fn record_failure(&self, key: K) {
+        self.last_failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.clone(), Instant::now());
         if let Err(not_until) = self.limiter.check_key(&key) {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             let mut locked = self.locked_until.lock().unwrap_or_else(|p| p.into_inner());
@@ -79,6 +95,9 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
         let now = Instant::now();
         let mut locked = self.locked_until.lock().unwrap_or_else(|p| p.into_inner());
         locked.retain(|_, until| *until > now);
+        drop(locked);
+        let mut failures = self.last_failure.lock().unwrap_or_else(|p| p.into_inner());
+        failures.retain(|_, at| at.elapsed() < self.window);
     }
 }
 
@@ -100,6 +119,13 @@ impl SignInLimiter {
         let a = self.accounts.retry_after(&account.to_lowercase());
         let c = self.clients.retry_after(&client);
         a.into_iter().chain(c).max()
+    }
+
+    /// Whether this account or this address has had a failed sign-in within the window, locked or
+    /// not: its next password check waits for idle time (see `passwords::Lane`).
+    pub fn failed_recently(&self, account: &str, client: IpAddr) -> bool {
+        self.accounts.failed_recently(&account.to_lowercase())
+            || self.clients.failed_recently(&client)
     }
 
     pub fn record_failure(&self, account: &str, client: IpAddr) {
@@ -137,6 +163,36 @@ mod tests {
         assert!(wait.is_some_and(|w| w > Duration::from_secs(30)));
         // Another account from the same address is not affected.
         assert!(limiter.retry_after("lee@example.com", IP).is_none());
+    }
+
+    #[test]
+    fn remembers_recent_failures_per_account_and_per_address() {
+        let limiter = SignInLimiter::new(SignInLimits::default());
+        let other = IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1));
+        assert!(!limiter.failed_recently("kim@example.com", IP));
+        limiter.record_failure("Kim@example.com", IP);
+        assert!(limiter.failed_recently("kim@example.com", other));
+        assert!(limiter.failed_recently("lee@example.com", IP));
+        assert!(!limiter.failed_recently("lee@example.com", other));
+        limiter.forget_old();
+        assert!(limiter.failed_recently("kim@example.com", other));
+
+        let brief = SignInLimiter::new(SignInLimits {
+            window: Duration::from_millis(1),
+            ..SignInLimits::default()
+        });
+        brief.record_failure("kim@example.com", IP);
+        std::thread::sleep(Duration::from_millis(5));
+        assert!(!brief.failed_recently("kim@example.com", IP));
+        brief.forget_old();
+        assert!(
+            brief
+                .accounts
+                .last_failure
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .is_empty()
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::audit::{self, Author, Record, Who};
 use super::auth::internal;
 use super::entities::{company, recovery_code, user};
+use super::passwords::Lane;
 use super::state::AppState;
 use crate::error::AppError;
 use sea_orm::sea_query::{Condition, Expr};
@@ -236,7 +237,7 @@ pub async fn turn_off(state: &AppState, who: &Who, password: &str) -> Result<(),
     let me = load_user(state, who.actor.user_id).await?;
     let ok = state
         .hasher
-        .verify(password, Some(&me.password_hash))
+        .verify(Lane::Usual, password, Some(&me.password_hash))
         .await
         .map_err(|e| internal("checking the password failed", e))?;
     if !ok {
