@@ -4,13 +4,15 @@
 use super::audit::{self, Author, Record, Who};
 use super::auth::internal;
 use super::entities::{api_token, company};
+use super::prepared::CachedSql;
 use crate::error::AppError;
 use chrono::Utc;
 use sea_orm::prelude::DateTimeUtc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, JoinType, QueryFilter, QueryOrder, QuerySelect, QueryTrait, RelationTrait,
+    Set,
 };
 use sha2::{Digest, Sha256};
 
@@ -117,15 +119,10 @@ pub struct Caller {
     pub revision: i64,
 }
 
-/// The caller for a presented secret, if it names a live token.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    secret: &str,
-) -> Result<Option<Caller>, sea_orm::DbErr> {
-    if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
-        return Ok(None);
-    }
-    let Some(caller) = api_token::Entity::find()
+/// The query behind `authenticate` (every API call runs it); its one value is the token's hash,
+/// unique, so at most one row.
+static CALLER_BY_HASH: CachedSql = CachedSql::new(|backend| {
+    api_token::Entity::find()
         .select_only()
         .column_as(api_token::Column::Id, "token_id")
         .column(api_token::Column::Scope)
@@ -135,12 +132,21 @@ pub async fn authenticate(
         .column_as(company::Column::Plan, "plan")
         .column_as(company::Column::SettingsRevision, "revision")
         .join(JoinType::InnerJoin, api_token::Relation::Company.def())
-        .filter(api_token::Column::TokenHash.eq(hash(secret)))
+        .filter(api_token::Column::TokenHash.eq(""))
         .filter(api_token::Column::RevokedAt.is_null())
-        .into_model::<Caller>()
-        .one(db)
-        .await?
-    else {
+        .build(backend)
+});
+
+/// The caller for a presented secret, if it names a live token.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    secret: &str,
+) -> Result<Option<Caller>, sea_orm::DbErr> {
+    if !secret.starts_with(TOKEN_PREFIX) || secret.len() > 200 {
+        return Ok(None);
+    }
+    let statement = CALLER_BY_HASH.statement(db.get_database_backend(), [hash(secret).into()]);
+    let Some(caller) = Caller::find_by_statement(statement).one(db).await? else {
         return Ok(None);
     };
     // "Last used" to the minute: one write a minute per token at most.

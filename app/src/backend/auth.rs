@@ -3,11 +3,15 @@
 use super::audit::{self, Author, Channel, Record};
 use super::entities::{company, user};
 use super::passwords::Lane;
+use super::prepared::CachedSql;
 use super::sessions::{AUTH_KEY, PENDING_KEY, SessionAuth};
 use super::state::AppState;
 use crate::domain::{EmailAddress, Plan, Role};
 use crate::error::AppError;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryTrait,
+};
 use std::net::IpAddr;
 use std::sync::Arc;
 use tower_sessions::Session;
@@ -123,6 +127,27 @@ impl ActorMemo {
     }
 }
 
+/// The user with their company, by id: every signed-in request reads it (see `prepared`).
+static USER_WITH_COMPANY: CachedSql = CachedSql::new(|backend| {
+    user::Entity::find_by_id(0)
+        .find_also_related(company::Entity)
+        .build(backend)
+});
+
+async fn signed_in_user(
+    db: &DatabaseConnection,
+    user_id: i64,
+) -> Result<Option<(user::Model, company::Model)>, DbErr> {
+    let statement = USER_WITH_COMPANY.statement(db.get_database_backend(), [user_id.into()]);
+    let Some(row) = db.query_one(statement).await? else {
+        return Ok(None);
+    };
+    // The column aliases `find_also_related` gives the two tables.
+    let user = user::Model::from_query_result(&row, "A_")?;
+    let company = company::Model::from_query_result_optional(&row, "B_")?;
+    Ok(company.map(|company| (user, company)))
+}
+
 /// The admin signed in on this session, or `None`. A session whose user was deactivated, whose
 /// password changed, whose role is no longer an admin role, or which outlived its absolute
 /// lifetime is ended here, on the server.
@@ -140,12 +165,10 @@ pub async fn current_actor(session: &Session, state: &AppState) -> Result<Option
         end_session(session).await?;
         return Ok(None);
     }
-    let found = user::Entity::find_by_id(auth.user_id)
-        .find_also_related(company::Entity)
-        .one(&state.db)
+    let found = signed_in_user(&state.db, auth.user_id)
         .await
         .map_err(|e| internal("loading the signed-in user failed", e))?;
-    let Some((user, Some(company))) = found else {
+    let Some((user, company)) = found else {
         end_session(session).await?;
         return Ok(None);
     };

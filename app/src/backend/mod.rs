@@ -12,6 +12,7 @@ pub mod entities;
 pub mod passwords;
 pub mod policy_cache;
 pub mod policy_file;
+pub mod prepared;
 pub mod rate_limit;
 pub mod secrets;
 pub mod sessions;
