@@ -264,24 +264,22 @@ both!(
 );
 
 /// No enumeration by timing: a wrong password for a real account and any password for an
-/// unknown address take about as long (both check an argon2 hash). Medians of interleaved runs,
-/// with a wide margin, so that a busy machine does not make it flaky; a missing dummy hash would
-/// make unknown addresses answer many times faster.
-async fn unknown_and_known_emails_take_about_as_long(backend: Backend) {
+/// unknown address cost the same work, one argon2 check each (the unknown address against the
+/// dummy hash, made with the same parameters). Counted, not timed: since refusals after a failure
+/// are checked in idle CPU time, their durations depend on whatever else the machine runs, and
+/// a timing comparison failed on a busy CI machine (median 0.047 s against 0.096 s, both kinds
+/// in the same lane). Without the dummy hash an unknown address would add no check at all.
+async fn unknown_and_known_emails_cost_one_password_check_each(backend: Backend) {
     let app = TestApp::spawn_with(backend, |c| {
         c.signin_max_failures_per_account = 1000;
         c.signin_max_failures_per_client = 1000;
     })
     .await;
     let client = app.client();
-    let mut known = Vec::new();
-    let mut unknown = Vec::new();
-    for i in 0..15 {
-        for (who, into) in [
-            (email(Role::Auditor), &mut known),
-            (format!("nobody{i}@acme.example"), &mut unknown),
-        ] {
-            let started = std::time::Instant::now();
+    let checks = || app.state.hasher.recent_hash_millis().len();
+    for i in 0..5 {
+        for who in [email(Role::Auditor), format!("nobody{i}@acme.example")] {
+            let before = checks();
             let res = app
                 .call(
                     &client,
@@ -290,20 +288,16 @@ async fn unknown_and_known_emails_take_about_as_long(backend: Backend) {
                 )
                 .await;
             assert_eq!(res.status(), 401);
-            into.push(started.elapsed());
+            assert_eq!(
+                checks(),
+                before + 1,
+                "password checks for a refusal of {who}"
+            );
         }
     }
-    known.sort();
-    unknown.sort();
-    let (k, u) = (known[7].as_secs_f64(), unknown[7].as_secs_f64());
-    let ratio = k.max(u) / k.min(u);
-    assert!(
-        ratio < 2.0,
-        "median known {k:.4}s vs unknown {u:.4}s: ratio {ratio:.2}"
-    );
     app.finish().await;
 }
 both!(
-    unknown_and_known_emails_take_about_as_long,
-    unknown_and_known_emails_take_about_as_long
+    unknown_and_known_emails_cost_one_password_check_each,
+    unknown_and_known_emails_cost_one_password_check_each
 );
