@@ -163,3 +163,15 @@ pub async fn authenticate(
     }
     Ok(Some(caller))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_query_binds_its_one_value() {
+        for backend in [sea_orm::DbBackend::Sqlite, sea_orm::DbBackend::Postgres] {
+            assert_eq!(CALLER_BY_HASH.parameters_of(backend), 1, "{backend:?}");
+        }
+    }
+}

@@ -452,3 +452,15 @@ pub async fn sign_out(
     .await
     .map_err(|e| internal("writing a sign-out to the audit log failed", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_query_binds_its_one_value() {
+        for backend in [sea_orm::DbBackend::Sqlite, sea_orm::DbBackend::Postgres] {
+            assert_eq!(USER_WITH_COMPANY.parameters_of(backend), 1, "{backend:?}");
+        }
+    }
+}
