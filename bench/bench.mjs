@@ -129,6 +129,12 @@ function rssKb(pid) {
   return Number(status.match(/VmRSS:\s+(\d+)/)[1]);
 }
 
+// BENCH_SMAPS_DIR: also keep the server's memory map at idle and after the run, for finding where
+// the resident set grew (`<label>-idle.smaps`, `<label>-after.smaps`).
+function keepSmaps(pid, name) {
+  if (process.env.BENCH_SMAPS_DIR) writeFileSync(join(process.env.BENCH_SMAPS_DIR, `${name}.smaps`), readFileSync(`/proc/${pid}/smaps`));
+}
+
 async function startServer(databaseUrl) {
   const port = await freePort();
   const env = {
@@ -324,6 +330,7 @@ async function measure(label, databaseUrl) {
   try {
     await sleep(500);
     const idleRss = rssKb(child.pid);
+    keepSmaps(child.pid, `${label}-idle`);
     const admin = await signIn(base, 'admin@bench.example');
     const companyId = (await (await fetch(`${base}/bench/company-id/bench.example`)).json()).id;
 
@@ -397,6 +404,21 @@ async function measure(label, databaseUrl) {
     }
     const storm = summarise(calms, stormies);
     row(`[${label}] other calls' p99 during a sign-in storm, ms`, f1(storm.base.p99), f1(storm.subject.p99), signedPct(storm.rise), '<= +20%', storm.rise <= 0.2);
+    // Control (information): the same calls beside one busy loop in another process at the idle
+    // scheduling class, the class of the storm's hashing thread, doing no memory work at all. What
+    // it adds is what any use of the spare core costs the other calls' tail on this machine.
+    const calmsBeside = [];
+    const spins = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      calmsBeside.push(other());
+      const spin = spawn('chrt', ['--idle', '0', 'timeout', String(Number(DURATION) + 2), process.execPath, '-e', 'for (;;) {}'], { stdio: 'ignore' });
+      const spun = new Promise((ok) => spin.on('exit', ok));
+      await sleep(1000);
+      spins.push(other());
+      await spun;
+    }
+    const control = summarise(calmsBeside, spins);
+    row(`[${label}] the same calls beside an idle-class busy loop, p99 ms`, f1(control.base.p99), f1(control.subject.p99), signedPct(control.rise), 'info', true);
     // The hash itself, as the server timed it (without the wait for a hashing slot) ...
     const hashes = await (await fetch(`${base}/bench/argon2`)).json();
     const argonP50 = pct(hashes, 50);
@@ -411,6 +433,7 @@ async function measure(label, databaseUrl) {
     let served = both(ssr) + both(readFn) + both(apiPolicy) + both(notModified) + both(apiSend) + both(storm) + total;
     while (served < 100_000) served += wrk(`${base}/api/v1/policy`, { headers: auth, seconds: 2 }).requests;
     const afterRss = rssKb(child.pid);
+    keepSmaps(child.pid, `${label}-after`);
     row(`[${label}] idle RSS, MB`, '-', f1(idleRss / 1024), '', '<= 40', idleRss / 1024 <= 40);
     row(`[${label}] RSS after ${Math.round(served / 1000)}k requests, MB`, f1(idleRss / 1024), f1(afterRss / 1024), signedPct(afterRss / idleRss - 1), '<= +10%', afterRss / idleRss - 1 <= 0.1);
 
