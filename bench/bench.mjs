@@ -181,13 +181,7 @@ async function signIn(base, email) {
   return res.headers.get('set-cookie').split(';')[0];
 }
 
-/**
- * Gives a company the settings of one that uses every feature, through the console's own load and
- * save calls as an admin would: every language; warning texts on every tab, PC and mobile; the
- * pop-up on, conditionally; every security level in use, renamed, expiring, with forwarding
- * prohibited; a list of allowed networks (access still from all addresses, so that importing
- * external mail stays allowed); limits other than the defaults.
- */
+// The company's languages, and a warning text for each tab (the default tab and one per language).
 const LANGUAGES = ['en', 'ko', 'ja', 'zh-Hans', 'zh-Hant'];
 const WARNING = {
   default: 'You are sending this email outside the company. Check every recipient and attachment before you send it.',
@@ -197,6 +191,14 @@ const WARNING = {
   'zh-Hans': '您正在向公司外部发送邮件。发送前请检查所有收件人和附件。',
   'zh-Hant': '您正在向公司外部傳送郵件。傳送前請檢查所有收件者和附件。',
 };
+
+/**
+ * Gives a company the settings of one that uses every feature, through the console's own load and
+ * save calls as an admin would: every language; warning texts on every tab, PC and mobile; the
+ * pop-up on, conditionally; every security level in use, renamed, expiring, with forwarding
+ * prohibited; a list of allowed networks (access still from all addresses, so that importing
+ * external mail stays allowed); limits other than the defaults.
+ */
 async function fillSettings(base, cookie) {
   const texts = (device) => Object.fromEntries(Object.entries(WARNING).map(([tab, text]) => [tab, `[${device}] ${text}\n${text}`]));
   const level = (name, expiresAfter) => ({ in_use: true, name, expires_after: expiresAfter, forwarding_prohibited: true, delete_sent_after_expiration: true });
@@ -481,7 +483,7 @@ async function measure(label, databaseUrl) {
     // Memory: idle, then after 100k requests.
     const total = wrk(`${base}/healthz`, { seconds: 1 }).requests; // warm-up, counted below
     const both = (c) => c.base.requests + c.subject.requests;
-    let served = both(ssr) + both(readFn) + both(apiPolicy) + both(notModified) + both(apiSend) + both(storm) + total;
+    let served = both(ssr) + both(readFn) + both(apiPolicy) + both(notModified) + both(apiSend) + both(storm) + both(control) + total;
     while (served < 100_000) served += wrk(`${base}/api/v1/policy`, { headers: auth, seconds: 2 }).requests;
     const afterRss = rssKb(child.pid);
     keepSmaps(child.pid, `${label}-after`);
