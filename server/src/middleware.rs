@@ -2,6 +2,7 @@
 //! server-function errors.
 
 use app::AppError;
+use app::api::settings::SettingsView;
 use app::backend::AppState;
 use app::backend::auth::ActorMemo;
 use app::ui::nav::login_path;
@@ -125,6 +126,18 @@ pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: N
         Err(_) => return unavailable_page(),
     };
     let path = req.uri().path();
+    // A settings page renders from the company's settings in memory at the admin's revision
+    // (`page_resolved_for_render`); load them here when they are not, where waiting is allowed.
+    // A failure is left to the page, whose own load reports it.
+    if let Some(admin) = &actor
+        && SettingsView::for_path(path).is_some()
+        && let Err(e) = state
+            .policies
+            .get(&state.db, admin.company_id, admin.settings_revision)
+            .await
+    {
+        tracing::warn!(error = %e, "loading the settings for a page failed");
+    }
     match (path == "/login", actor.is_some()) {
         (true, true) => {
             let next_path = req.uri().query().and_then(next_parameter);

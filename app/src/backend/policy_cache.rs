@@ -92,7 +92,8 @@ impl PolicyCache {
         entry
     }
 
-    fn lookup(&self, company_id: i64, revision: i64) -> Option<Arc<Entry>> {
+    /// The company's settings at `revision` if they are in memory, without waiting.
+    pub fn lookup(&self, company_id: i64, revision: i64) -> Option<Arc<Entry>> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         entries
             .get(&company_id)

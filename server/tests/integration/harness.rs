@@ -368,7 +368,35 @@ pub fn server_process(
     port: u16,
     extra_env: &[(&str, &str)],
 ) -> std::process::Child {
-    std::process::Command::new(bin)
+    server_command(bin, url, port, extra_env)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the server starts")
+}
+
+/// `server_process`, with what the server writes to its standard error (errors and panics) in
+/// `log`.
+pub fn server_process_logging(
+    bin: &str,
+    url: &str,
+    port: u16,
+    extra_env: &[(&str, &str)],
+    log: std::fs::File,
+) -> std::process::Child {
+    server_command(bin, url, port, extra_env)
+        .stderr(log)
+        .spawn()
+        .expect("the server starts")
+}
+
+fn server_command(
+    bin: &str,
+    url: &str,
+    port: u16,
+    extra_env: &[(&str, &str)],
+) -> std::process::Command {
+    let mut command = std::process::Command::new(bin);
+    command
         .env("DATABASE_URL", url)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("SEED_DEMO", "false")
@@ -376,10 +404,8 @@ pub fn server_process(
         .env("SECRET_KEY", "5e".repeat(32))
         .env("RUST_LOG", "error")
         .envs(extra_env.iter().copied())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the server starts")
+        .stdout(std::process::Stdio::null());
+    command
 }
 
 /// Whether `base` answers `/readyz` with 200 within `tries` polls `every` apart.

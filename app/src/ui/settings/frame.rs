@@ -5,7 +5,7 @@ use super::confirm::ConfirmDialog;
 use super::drafts;
 use super::form::{Form, SaveStatus};
 use super::reauth::ReauthDialog;
-use crate::api::settings::load_view;
+use crate::api::settings::{SettingsPage, load_view, page_resolved_for_render};
 use crate::error::AppError;
 use crate::ui::layout::SignedInAdmin;
 use crate::ui::time::LocalTime;
@@ -16,7 +16,6 @@ use leptos_meta::Title;
 #[component]
 pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> impl IntoView {
     let view_kind = form.view;
-    let data = Resource::new_blocking(|| (), move |_| load_view(view_kind));
     let me = SignedInAdmin::current();
 
     if let Some(UnsavedEdits(dirty)) = use_context::<UnsavedEdits>() {
@@ -126,6 +125,59 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         })
     };
 
+    // What the page shows once its settings are loaded (or could not be).
+    let page_body = move |loaded: Result<SettingsPage, AppError>| {
+        match loaded {
+        Ok(page) => {
+            let read_only = !page.can_edit;
+            if form.saved.with_untracked(|s| s.as_ref() != Some(&page)) {
+                untrack(|| form.load(page));
+            }
+            view! {
+                {read_only.then(|| view! {
+                    <p class="note">"You can view these settings but not change them."</p>
+                })}
+                {children.with_value(|c| c())}
+            }
+            .into_any()
+        }
+        Err(AppError::PlanRequired) => {
+            view! {
+                <section class="plan-required">
+                    <h2>"Available on the Standard and Standard Plus plans"</h2>
+                    <p>
+                        "Mail Security is available on the Standard and Standard Plus plans. "
+                        {format!("Your company is on the {plan} plan, so these settings cannot be viewed or changed.")}
+                    </p>
+                    <p>"To use Mail Security, upgrade the company's plan to Standard or Standard Plus."</p>
+                </section>
+            }
+            .into_any()
+        }
+        Err(AppError::Forbidden) => view! { <crate::ui::pages::NoPermission /> }.into_any(),
+        Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
+    }
+    };
+    // A server-side render usually has the page at hand (the page guard loaded the settings), and
+    // the browser hydrates with the same answer: the page is built once, outside a Suspense. A
+    // Suspense would build it again from a task of its own for every check of what is still
+    // loading, and such a task could still walk the page after a request that went away had
+    // taken the page's signals down with it. Otherwise (a browser that navigated here, or a render
+    // that found the settings missing from memory) the page loads through its server function.
+    let contents = match SharedValue::new(move || page_resolved_for_render(view_kind)).into_inner()
+    {
+        Some(loaded) => page_body(loaded),
+        None => {
+            let data = Resource::new_blocking(|| (), move |_| load_view(view_kind));
+            view! {
+                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                    {move || Suspend::new(async move { page_body(data.await) })}
+                </Suspense>
+            }
+            .into_any()
+        }
+    };
+
     view! {
         <Title text=title />
         <div class="page-head">
@@ -134,40 +186,7 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         </div>
         {status}
         {conflicts}
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => {
-                        let read_only = !page.can_edit;
-                        if form.saved.with_untracked(|s| s.as_ref() != Some(&page)) {
-                            untrack(|| form.load(page));
-                        }
-                        view! {
-                            {read_only.then(|| view! {
-                                <p class="note">"You can view these settings but not change them."</p>
-                            })}
-                            {children.with_value(|c| c())}
-                        }
-                        .into_any()
-                    }
-                    Err(AppError::PlanRequired) => {
-                        view! {
-                            <section class="plan-required">
-                                <h2>"Available on the Standard and Standard Plus plans"</h2>
-                                <p>
-                                    "Mail Security is available on the Standard and Standard Plus plans. "
-                                    {format!("Your company is on the {plan} plan, so these settings cannot be viewed or changed.")}
-                                </p>
-                                <p>"To use Mail Security, upgrade the company's plan to Standard or Standard Plus."</p>
-                            </section>
-                        }
-                        .into_any()
-                    }
-                    Err(AppError::Forbidden) => view! { <crate::ui::pages::NoPermission /> }.into_any(),
-                    Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {contents}
         <ConfirmDialog request=form.confirm />
         <ReauthDialog form email />
     }
