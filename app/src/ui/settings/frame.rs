@@ -128,35 +128,35 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
     // What the page shows once its settings are loaded (or could not be).
     let page_body = move |loaded: Result<SettingsPage, AppError>| {
         match loaded {
-        Ok(page) => {
-            let read_only = !page.can_edit;
-            if form.saved.with_untracked(|s| s.as_ref() != Some(&page)) {
-                untrack(|| form.load(page));
+            Ok(page) => {
+                let read_only = !page.can_edit;
+                if form.saved.with_untracked(|s| s.as_ref() != Some(&page)) {
+                    untrack(|| form.load(page));
+                }
+                view! {
+                    {read_only.then(|| view! {
+                        <p class="note">"You can view these settings but not change them."</p>
+                    })}
+                    {children.with_value(|c| c())}
+                }
+                .into_any()
             }
-            view! {
-                {read_only.then(|| view! {
-                    <p class="note">"You can view these settings but not change them."</p>
-                })}
-                {children.with_value(|c| c())}
+            Err(AppError::PlanRequired) => {
+                view! {
+                    <section class="plan-required">
+                        <h2>"Available on the Standard and Standard Plus plans"</h2>
+                        <p>
+                            "Mail Security is available on the Standard and Standard Plus plans. "
+                            {format!("Your company is on the {plan} plan, so these settings cannot be viewed or changed.")}
+                        </p>
+                        <p>"To use Mail Security, upgrade the company's plan to Standard or Standard Plus."</p>
+                    </section>
+                }
+                .into_any()
             }
-            .into_any()
+            Err(AppError::Forbidden) => view! { <crate::ui::pages::NoPermission /> }.into_any(),
+            Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
         }
-        Err(AppError::PlanRequired) => {
-            view! {
-                <section class="plan-required">
-                    <h2>"Available on the Standard and Standard Plus plans"</h2>
-                    <p>
-                        "Mail Security is available on the Standard and Standard Plus plans. "
-                        {format!("Your company is on the {plan} plan, so these settings cannot be viewed or changed.")}
-                    </p>
-                    <p>"To use Mail Security, upgrade the company's plan to Standard or Standard Plus."</p>
-                </section>
-            }
-            .into_any()
-        }
-        Err(AppError::Forbidden) => view! { <crate::ui::pages::NoPermission /> }.into_any(),
-        Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
-    }
     };
     // A server-side render usually has the page at hand (the page guard loaded the settings), and
     // the browser hydrates with the same answer: the page is built once, outside a Suspense. A
