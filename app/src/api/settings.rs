@@ -76,16 +76,18 @@ impl SettingsView {
         keys
     }
 
+    pub const ALL: [SettingsView; 4] = [
+        SettingsView::MailSecurity,
+        SettingsView::NetworkSecurity,
+        SettingsView::MailGeneral,
+        SettingsView::Languages,
+    ];
+
     /// The settings page at `path`, if it is one.
     pub fn for_path(path: &str) -> Option<SettingsView> {
-        [
-            SettingsView::MailSecurity,
-            SettingsView::NetworkSecurity,
-            SettingsView::MailGeneral,
-            SettingsView::Languages,
-        ]
-        .into_iter()
-        .find(|view| view.page().entry().path == path)
+        Self::ALL
+            .into_iter()
+            .find(|view| view.page().entry().path == path)
     }
 
     pub fn page(self) -> crate::domain::Page {
@@ -358,12 +360,7 @@ mod tests {
 
     #[test]
     fn each_settings_page_is_found_by_its_path_and_nothing_else_is() {
-        for view in [
-            SettingsView::MailSecurity,
-            SettingsView::NetworkSecurity,
-            SettingsView::MailGeneral,
-            SettingsView::Languages,
-        ] {
+        for view in SettingsView::ALL {
             assert_eq!(SettingsView::for_path(view.page().entry().path), Some(view));
         }
         assert_eq!(
