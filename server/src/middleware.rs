@@ -138,6 +138,18 @@ pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: N
     {
         tracing::warn!(error = %e, "loading the settings for a page failed");
     }
+    // Other pages that show data from the server render from what is loaded here, too.
+    if let Some(admin) = &actor
+        && path != "/login"
+    {
+        let (parts, body) = req.into_parts();
+        let preload = app::api::preload::for_request(&state, admin, &parts).await;
+        req = Request::from_parts(parts, body);
+        if let Some(preload) = preload {
+            req.extensions_mut().insert(preload);
+        }
+    }
+    let path = req.uri().path();
     match (path == "/login", actor.is_some()) {
         (true, true) => {
             let next_path = req.uri().query().and_then(next_parameter);

@@ -9,5 +9,6 @@ pub mod auth;
 pub mod guard;
 pub mod history;
 pub mod policy_file;
+pub mod preload;
 pub mod settings;
 pub mod two_step;

@@ -3,6 +3,7 @@
 mod layout;
 mod login;
 pub mod nav;
+mod page_data;
 mod pages;
 pub mod settings;
 pub mod time;

@@ -244,12 +244,13 @@ async fn a_minute_of_mixed_load_loses_nothing_and_gives_memory_back() {
 
 /// Browsers that go away while their page is being rendered (a closed tab, a lost connection)
 /// must cost the server nothing but the work already done: no panic in its log, and the page
-/// still served to those who wait. 64 clients load Mail Security over and over, and ten times a
-/// second all of them hang up at once, wherever their page is (waiting, being rendered, half
-/// sent), as a load generator does when it stops. `CUTOFF_SECONDS` (default 20) sets how long
-/// this goes on. The panic this guards against (a server-side `Suspense` walking a page whose
-/// request had gone) was rare: about one in 6,700 requests hung up by `wrk`, and none in one run
-/// of this test against the build that had it; a pass is a check, not a proof.
+/// still served to those who wait. 64 clients load the pages that show data from the server (Mail
+/// Security, the audit log, administrators, API tokens, two-step verification) over and over, and
+/// ten times a second all of them hang up at once, wherever their page is (waiting, being
+/// rendered, half sent), as a load generator does when it stops. `CUTOFF_SECONDS` (default 20)
+/// sets how long this goes on. The panic this guards against (a server-side `Suspense` walking a
+/// page whose request had gone) was rare: about one in 6,700 requests hung up by `wrk`, and none
+/// in one run of this test against the build that had it; a pass is a check, not a proof.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "long: run by scripts/long"]
 async fn renders_cut_off_by_their_clients_leave_no_panic() {
@@ -276,13 +277,23 @@ async fn renders_cut_off_by_their_clients_leave_no_panic() {
     let served = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
-    for _ in 0..CONNECTIONS {
+    const PAGES: [&str; 5] = [
+        "/security/mail",
+        "/audit",
+        "/company/administrators",
+        "/security/api-tokens",
+        "/account/two-step",
+    ];
+    for n in 0..CONNECTIONS {
         let (client, base) = (signed_in.clone(), base.clone());
         let (cut, served, mut hang_ups) = (cut.clone(), served.clone(), hang_up.subscribe());
         tasks.push(tokio::spawn(async move {
-            while Instant::now() < deadline {
+            for path in PAGES.iter().cycle().skip(n) {
+                if Instant::now() >= deadline {
+                    break;
+                }
                 let page = async {
-                    let res = client.get(format!("{base}/security/mail")).send().await?;
+                    let res = client.get(format!("{base}{path}")).send().await?;
                     res.bytes().await
                 };
                 tokio::select! {

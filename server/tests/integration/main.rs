@@ -6,6 +6,7 @@ mod harness;
 mod history;
 mod load;
 mod policy_file;
+mod rendered_pages;
 
 mod access;
 mod administrators;

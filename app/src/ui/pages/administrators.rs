@@ -8,9 +8,11 @@ use super::PageGuard;
 use crate::api::administrators::{
     UserRow, hand_over_super_admin, list_administrators, set_user_active, set_user_role,
 };
+use crate::api::preload::{Preloaded, preloaded};
 use crate::domain::{Page, Role};
 use crate::error::AppError;
 use crate::ui::nav::hard_navigate;
+use crate::ui::page_data::{loading, page_data};
 use crate::ui::settings::{Confirm, ConfirmDialog};
 
 const ASSIGNABLE: [Role; 4] = [
@@ -32,7 +34,17 @@ pub fn AdministratorsPage() -> impl IntoView {
 #[component]
 fn Administrators() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let users = Resource::new(move || refresh.get(), |_| list_administrators());
+    let first = SharedValue::new(|| {
+        preloaded(|p| match p {
+            Preloaded::Administrators(list) => Some(list.clone()),
+            _ => None,
+        })
+    });
+    let users = page_data(
+        first.into_inner(),
+        move || refresh.get(),
+        |_| list_administrators(),
+    );
     let status = RwSignal::new(None::<Result<String, String>>);
     let confirm = RwSignal::new(None::<Confirm>);
     let done = move |result: Result<(), AppError>, message: String| {
@@ -148,88 +160,87 @@ fn Administrators() -> impl IntoView {
             Err(m) => view! { <p class="status failed" role="alert">{m}</p> }.into_any(),
         })}
         <p class="help">"Roles take effect on the user's next request. Deactivated users are signed out everywhere."</p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match users.await {
-                    Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(list) => {
-                        let candidates: Vec<UserRow> = list.iter().filter(|u| !u.is_me && u.active && u.role.is_admin()).cloned().collect();
-                        let rows = list.into_iter().map(|u| {
-                            let fixed = u.role == Role::SuperAdmin || u.is_me;
-                            let role_cell = if fixed {
-                                view! { <span>{u.role.label()}</span> }.into_any()
-                            } else {
-                                let user = u.clone();
-                                view! {
-                                    <select
-                                        aria-label=format!("Role of {}", u.email)
-                                        on:change=move |e| {
-                                            let picked = ASSIGNABLE.into_iter().find(|r| r.as_str() == event_target_value(&e));
-                                            if let Some(role) = picked {
-                                                change_role(user.clone(), role);
-                                            }
-                                        }
-                                    >
-                                        {ASSIGNABLE.into_iter().map(|r| view! {
-                                            <option value=r.as_str() selected=r == u.role>{r.label()}</option>
-                                        }).collect_view()}
-                                    </select>
-                                }.into_any()
-                            };
-                            let action = (!fixed).then(|| {
-                                let user = u.clone();
-                                let label = if u.active { "Deactivate" } else { "Reactivate" };
-                                view! {
-                                    <button type="button" aria-label=format!("{label} {}", u.email)
-                                        on:click=move |_| toggle_active(user.clone())>{label}</button>
-                                }
-                            });
+        {move || {
+            match users.get() {
+                None => loading(),
+                Some(Err(e)) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(list)) => {
+                    let candidates: Vec<UserRow> = list.iter().filter(|u| !u.is_me && u.active && u.role.is_admin()).cloned().collect();
+                    let rows = list.into_iter().map(|u| {
+                        let fixed = u.role == Role::SuperAdmin || u.is_me;
+                        let role_cell = if fixed {
+                            view! { <span>{u.role.label()}</span> }.into_any()
+                        } else {
+                            let user = u.clone();
                             view! {
-                                <tr>
-                                    <td data-label="Name">{u.display_name.clone()}{u.is_me.then_some(" (you)")}</td>
-                                    <td data-label="Email">{u.email.clone()}</td>
-                                    <td data-label="Role">{role_cell}</td>
-                                    <td data-label="Status">{if u.active { "Active" } else { "Deactivated" }}</td>
-                                    <td data-label="">{action}</td>
-                                </tr>
+                                <select
+                                    aria-label=format!("Role of {}", u.email)
+                                    on:change=move |e| {
+                                        let picked = ASSIGNABLE.into_iter().find(|r| r.as_str() == event_target_value(&e));
+                                        if let Some(role) = picked {
+                                            change_role(user.clone(), role);
+                                        }
+                                    }
+                                >
+                                    {ASSIGNABLE.into_iter().map(|r| view! {
+                                        <option value=r.as_str() selected=r == u.role>{r.label()}</option>
+                                    }).collect_view()}
+                                </select>
+                            }.into_any()
+                        };
+                        let action = (!fixed).then(|| {
+                            let user = u.clone();
+                            let label = if u.active { "Deactivate" } else { "Reactivate" };
+                            view! {
+                                <button type="button" aria-label=format!("{label} {}", u.email)
+                                    on:click=move |_| toggle_active(user.clone())>{label}</button>
                             }
-                        }).collect_view();
+                        });
                         view! {
-                            <div class="table-wrap">
-                                <table class="audit users">
-                                    <thead><tr>
-                                        <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
-                                        <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                                    </tr></thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
+                            <tr>
+                                <td data-label="Name">{u.display_name.clone()}{u.is_me.then_some(" (you)")}</td>
+                                <td data-label="Email">{u.email.clone()}</td>
+                                <td data-label="Role">{role_cell}</td>
+                                <td data-label="Status">{if u.active { "Active" } else { "Deactivated" }}</td>
+                                <td data-label="">{action}</td>
+                            </tr>
+                        }
+                    }).collect_view();
+                    view! {
+                        <div class="table-wrap">
+                            <table class="audit users">
+                                <thead><tr>
+                                    <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th>
+                                    <th scope="col">"Status"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                                </tr></thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                        <section class="setting hand-over" aria-labelledby="hand-over-title">
+                            <h2 id="hand-over-title">"Hand over Super admin"</h2>
+                            <p class="help">"There is always exactly one Super admin. Choose an active administrator and confirm with your password."</p>
+                            <div class="field">
+                                <label for="successor">"New Super admin"</label>
+                                <select id="successor" on:change=move |e| successor.set(event_target_value(&e))>
+                                    <option value="">"Choose…"</option>
+                                    {candidates.into_iter().map(|u| view! {
+                                        <option value=u.id.to_string()>{format!("{} ({})", u.display_name, u.email)}</option>
+                                    }).collect_view()}
+                                </select>
                             </div>
-                            <section class="setting hand-over" aria-labelledby="hand-over-title">
-                                <h2 id="hand-over-title">"Hand over Super admin"</h2>
-                                <p class="help">"There is always exactly one Super admin. Choose an active administrator and confirm with your password."</p>
-                                <div class="field">
-                                    <label for="successor">"New Super admin"</label>
-                                    <select id="successor" on:change=move |e| successor.set(event_target_value(&e))>
-                                        <option value="">"Choose…"</option>
-                                        {candidates.into_iter().map(|u| view! {
-                                            <option value=u.id.to_string()>{format!("{} ({})", u.display_name, u.email)}</option>
-                                        }).collect_view()}
-                                    </select>
-                                </div>
-                                <div class="field">
-                                    <label for="hand-over-password">"Your password"</label>
-                                    <input id="hand-over-password" type="password" autocomplete="current-password"
-                                        prop:value=move || password.get()
-                                        on:input=move |e| { password.set(event_target_value(&e)); hand_over_error.set(None); } />
-                                </div>
-                                <p class="field-error" role="alert">{move || hand_over_error.get()}</p>
-                                <button type="button" class="danger" on:click=move |_| hand_over()>"Hand over Super admin"</button>
-                            </section>
-                        }.into_any()
-                    }
+                            <div class="field">
+                                <label for="hand-over-password">"Your password"</label>
+                                <input id="hand-over-password" type="password" autocomplete="current-password"
+                                    prop:value=move || password.get()
+                                    on:input=move |e| { password.set(event_target_value(&e)); hand_over_error.set(None); } />
+                            </div>
+                            <p class="field-error" role="alert">{move || hand_over_error.get()}</p>
+                            <button type="button" class="danger" on:click=move |_| hand_over()>"Hand over Super admin"</button>
+                        </section>
+                    }.into_any()
                 }
-            })}
-        </Transition>
+            }
+        }}
         <ConfirmDialog request=confirm />
     }
 }

@@ -9,7 +9,9 @@ use leptos_router::hooks::use_query_map;
 use super::PageGuard;
 use super::change_dialog::ChangeDialog;
 use crate::api::audit::{AuditQuery, AuditRow, list_audit};
+use crate::api::preload::{Preloaded, preloaded};
 use crate::domain::Page;
+use crate::ui::page_data::{loading, page_data};
 use crate::ui::time::LocalTime;
 
 #[component]
@@ -61,7 +63,19 @@ fn AuditLog() -> impl IntoView {
         })
     });
     let refresh = RwSignal::new(0u32);
-    let data = Resource::new(move || (query.get(), refresh.get()), |(q, _)| list_audit(q));
+    let first = SharedValue::new(|| {
+        preloaded(|p| match p {
+            Preloaded::AuditLog(loaded_for, page) if *loaded_for == query.get_untracked() => {
+                Some(page.clone())
+            }
+            _ => None,
+        })
+    });
+    let data = page_data(
+        first.into_inner(),
+        move || (query.get(), refresh.get()),
+        |(q, _)| list_audit(q),
+    );
     let open = RwSignal::new(None::<String>);
     let q = move || query.get();
     let page_link =
@@ -92,39 +106,37 @@ fn AuditLog() -> impl IntoView {
                 <label for="f-admin">"Admin"</label>
                 <input id="f-admin" type="text" name="admin" value=move || q().admin />
             </div>
-            <Transition>
-                {move || Suspend::new(async move {
-                    let (menus, actions) = data
-                        .await
-                        .map(|p| (p.menus, p.actions))
-                        .unwrap_or_default();
-                    let options = |list: Vec<String>, selected: String| {
-                        list.into_iter()
-                            .map(|m| {
-                                let is = m == selected;
-                                let label = m.clone();
-                                view! { <option value=m selected=is>{label}</option> }
-                            })
-                            .collect_view()
-                    };
-                    view! {
-                        <div class="filter">
-                            <label for="f-menu">"Menu"</label>
-                            <select id="f-menu" name="menu">
-                                <option value="">"All"</option>
-                                {options(menus, q().menu)}
-                            </select>
-                        </div>
-                        <div class="filter">
-                            <label for="f-action">"Action"</label>
-                            <select id="f-action" name="action">
-                                <option value="">"All"</option>
-                                {options(actions, q().action)}
-                            </select>
-                        </div>
-                    }
-                })}
-            </Transition>
+            {move || {
+                let (menus, actions) = data.with(|d| match d {
+                    Some(Ok(p)) => (p.menus.clone(), p.actions.clone()),
+                    _ => Default::default(),
+                });
+                let options = |list: Vec<String>, selected: String| {
+                    list.into_iter()
+                        .map(|m| {
+                            let is = m == selected;
+                            let label = m.clone();
+                            view! { <option value=m selected=is>{label}</option> }
+                        })
+                        .collect_view()
+                };
+                view! {
+                    <div class="filter">
+                        <label for="f-menu">"Menu"</label>
+                        <select id="f-menu" name="menu">
+                            <option value="">"All"</option>
+                            {options(menus, q().menu)}
+                        </select>
+                    </div>
+                    <div class="filter">
+                        <label for="f-action">"Action"</label>
+                        <select id="f-action" name="action">
+                            <option value="">"All"</option>
+                            {options(actions, q().action)}
+                        </select>
+                    </div>
+                }
+            }}
             <div class="filter">
                 <label for="f-result">"Result"</label>
                 <select id="f-result" name="result">
@@ -142,47 +154,46 @@ fn AuditLog() -> impl IntoView {
                 <a href="/audit">"Clear"</a>
             </div>
         </Form>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(p) if p.rows.is_empty() => view! { <p>"No records match."</p> }.into_any(),
-                    Ok(p) => {
-                        let (current, pages, total) = (p.page, p.pages, p.total);
-                        let rows = p.rows.into_iter().map(|r| row_view(r, open)).collect_view();
-                        view! {
-                            <p class="help" role="status">{format!("{total} records")}</p>
-                            <div class="table-wrap">
-                                <table class="audit">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Time"</th>
-                                            <th scope="col">"Admin"</th>
-                                            <th scope="col">"Address"</th>
-                                            <th scope="col">"Channel"</th>
-                                            <th scope="col">"Menu"</th>
-                                            <th scope="col">"Action"</th>
-                                            <th scope="col">"Target"</th>
-                                            <th scope="col">"Old value"</th>
-                                            <th scope="col">"New value"</th>
-                                            <th scope="col">"Result"</th>
-                                            <th scope="col"><span class="visually-hidden">"Details"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            </div>
-                            <nav class="pager" aria-label="Audit log pages">
-                                {(current > 0).then(|| view! { <a href=page_link(current - 1)>"Previous"</a> })}
-                                <span>{format!("Page {} of {}", current + 1, pages)}</span>
-                                {(current + 1 < pages).then(|| view! { <a href=page_link(current + 1)>"Next"</a> })}
-                            </nav>
-                        }
-                        .into_any()
+        {move || {
+            match data.get() {
+                None => loading(),
+                Some(Err(e)) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(p)) if p.rows.is_empty() => view! { <p>"No records match."</p> }.into_any(),
+                Some(Ok(p)) => {
+                    let (current, pages, total) = (p.page, p.pages, p.total);
+                    let rows = p.rows.into_iter().map(|r| row_view(r, open)).collect_view();
+                    view! {
+                        <p class="help" role="status">{format!("{total} records")}</p>
+                        <div class="table-wrap">
+                            <table class="audit">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Time"</th>
+                                        <th scope="col">"Admin"</th>
+                                        <th scope="col">"Address"</th>
+                                        <th scope="col">"Channel"</th>
+                                        <th scope="col">"Menu"</th>
+                                        <th scope="col">"Action"</th>
+                                        <th scope="col">"Target"</th>
+                                        <th scope="col">"Old value"</th>
+                                        <th scope="col">"New value"</th>
+                                        <th scope="col">"Result"</th>
+                                        <th scope="col"><span class="visually-hidden">"Details"</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                        <nav class="pager" aria-label="Audit log pages">
+                            {(current > 0).then(|| view! { <a href=page_link(current - 1)>"Previous"</a> })}
+                            <span>{format!("Page {} of {}", current + 1, pages)}</span>
+                            {(current + 1 < pages).then(|| view! { <a href=page_link(current + 1)>"Next"</a> })}
+                        </nav>
                     }
+                    .into_any()
                 }
-            })}
-        </Transition>
+            }
+        }}
         <ChangeDialog save_id=open on_reverted=Callback::new(move |_| refresh.update(|n| *n += 1)) />
     }
 }

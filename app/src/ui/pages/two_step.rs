@@ -5,19 +5,31 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::api::preload::{Preloaded, preloaded};
 use crate::api::two_step::{
     EnrolmentView, confirm_two_step_enrolment, new_recovery_codes, require_two_step,
     start_two_step_enrolment, turn_off_two_step, two_step_status,
 };
 use crate::error::AppError;
 use crate::ui::nav::hard_navigate;
+use crate::ui::page_data::{loading, page_data};
 use crate::ui::settings::{Confirm, ConfirmDialog};
 
 /// `setup_required`: shown in place of every page until the admin sets it up.
 #[component]
 pub fn TwoStepPage(#[prop(optional)] setup_required: bool) -> impl IntoView {
     let refresh = RwSignal::new(0u32);
-    let status = Resource::new(move || refresh.get(), |_| two_step_status());
+    let first = SharedValue::new(|| {
+        preloaded(|p| match p {
+            Preloaded::TwoStep(state) => Some(state.clone()),
+            _ => None,
+        })
+    });
+    let status = page_data(
+        first.into_inner(),
+        move || refresh.get(),
+        |_| two_step_status(),
+    );
     let enrolment = RwSignal::new(None::<EnrolmentView>);
     let code = RwSignal::new(String::new());
     let code_error = RwSignal::new(None::<String>);
@@ -161,61 +173,60 @@ pub fn TwoStepPage(#[prop(optional)] setup_required: bool) -> impl IntoView {
                 }>"I saved them"</button>
             </section>
         })}
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match status.await {
-                    Err(e) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
-                    Ok(s) => {
-                        let can_require = s.can_require;
-                        let required = s.required;
-                        view! {
-                            <section class="setting" aria-labelledby="mine-title">
-                                <h2 id="mine-title">"Your account"</h2>
-                                <p class="two-step-state">{if s.enabled {
-                                    format!("On. {} recovery code{} left.", s.recovery_codes_left, if s.recovery_codes_left == 1 { "" } else { "s" })
-                                } else {
-                                    "Off.".to_string()
-                                }}</p>
-                                {(!s.enabled).then(|| view! {
-                                    <Show when=move || enrolment.with(|e| e.is_none())>
-                                        <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| start()>"Set up two-step verification"</button>
-                                    </Show>
-                                })}
-                                {s.enabled.then(|| view! {
-                                    <div class="two-step-actions">
-                                        <button type="button" on:click=move |_| regenerate()>"Make new recovery codes"</button>
-                                        {(!required).then(|| view! {
-                                            <form class="turn-off" on:submit=move |e| { e.prevent_default(); turn_off(); }>
-                                                <div class="field">
-                                                    <label for="two-step-password">"Password"</label>
-                                                    <input id="two-step-password" type="password" autocomplete="current-password"
-                                                        aria-describedby="two-step-password-error"
-                                                        prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e)) />
-                                                    <p class="field-error" id="two-step-password-error" role="alert">{move || password_error.get()}</p>
-                                                </div>
-                                                <button type="submit">"Turn off"</button>
-                                            </form>
-                                        })}
-                                    </div>
-                                })}
-                            </section>
-                            {can_require.then(|| view! {
-                                <section class="setting" aria-labelledby="company-title">
-                                    <h2 id="company-title">"Company rule"</h2>
-                                    <label class="check">
-                                        <input type="checkbox" id="require-two-step" prop:checked=required
-                                            aria-describedby="require-two-step-error"
-                                            on:change=move |e| set_required(event_target_checked(&e)) />
-                                        "Require two-step verification for every admin"
-                                    </label>
-                                    <p class="field-error" id="require-two-step-error" role="alert">{move || required_error.get()}</p>
-                                </section>
+        {move || {
+            match status.get() {
+                None => loading(),
+                Some(Err(e)) => view! { <p class="status failed" role="alert">{e.to_string()}</p> }.into_any(),
+                Some(Ok(s)) => {
+                    let can_require = s.can_require;
+                    let required = s.required;
+                    view! {
+                        <section class="setting" aria-labelledby="mine-title">
+                            <h2 id="mine-title">"Your account"</h2>
+                            <p class="two-step-state">{if s.enabled {
+                                format!("On. {} recovery code{} left.", s.recovery_codes_left, if s.recovery_codes_left == 1 { "" } else { "s" })
+                            } else {
+                                "Off.".to_string()
+                            }}</p>
+                            {(!s.enabled).then(|| view! {
+                                <Show when=move || enrolment.with(|e| e.is_none())>
+                                    <button type="button" class="primary" disabled=move || busy.get() on:click=move |_| start()>"Set up two-step verification"</button>
+                                </Show>
                             })}
-                        }.into_any()
-                    }
+                            {s.enabled.then(|| view! {
+                                <div class="two-step-actions">
+                                    <button type="button" on:click=move |_| regenerate()>"Make new recovery codes"</button>
+                                    {(!required).then(|| view! {
+                                        <form class="turn-off" on:submit=move |e| { e.prevent_default(); turn_off(); }>
+                                            <div class="field">
+                                                <label for="two-step-password">"Password"</label>
+                                                <input id="two-step-password" type="password" autocomplete="current-password"
+                                                    aria-describedby="two-step-password-error"
+                                                    prop:value=move || password.get() on:input=move |e| password.set(event_target_value(&e)) />
+                                                <p class="field-error" id="two-step-password-error" role="alert">{move || password_error.get()}</p>
+                                            </div>
+                                            <button type="submit">"Turn off"</button>
+                                        </form>
+                                    })}
+                                </div>
+                            })}
+                        </section>
+                        {can_require.then(|| view! {
+                            <section class="setting" aria-labelledby="company-title">
+                                <h2 id="company-title">"Company rule"</h2>
+                                <label class="check">
+                                    <input type="checkbox" id="require-two-step" prop:checked=required
+                                        aria-describedby="require-two-step-error"
+                                        on:change=move |e| set_required(event_target_checked(&e)) />
+                                    "Require two-step verification for every admin"
+                                </label>
+                                <p class="field-error" id="require-two-step-error" role="alert">{move || required_error.get()}</p>
+                            </section>
+                        })}
+                    }.into_any()
                 }
-            })}
-        </Transition>
+            }
+        }}
         {move || enrolment.get().map(|e| view! {
             <section class="setting enrolment" aria-labelledby="enrol-title">
                 <h2 id="enrol-title">"Scan this code"</h2>
