@@ -298,24 +298,9 @@ pub async fn save_languages(changes: Vec<ChangeDto>) -> Result<SettingsPage, App
     server::save(SettingsView::Languages, changes).await
 }
 
-/// Loads the page `view` (used by the shared settings page component).
+/// Loads the page `view` from the browser (used by the shared settings page component when the
+/// server-side render did not have the page at hand).
 pub async fn load_view(view: SettingsView) -> Result<SettingsPage, AppError> {
-    // A server-side render passes here only when the page was not at hand (see
-    // `page_resolved_for_render`), and then the load may still be ready without waiting. A load
-    // that is complete at its first poll makes the page's Suspense build its contents once more
-    // before rendering them (measured: about 1,400 against 2,100 pages a second), so it waits one
-    // turn of the scheduler first. Calls of the server functions from the browser do not pass
-    // here.
-    #[cfg(feature = "ssr")]
-    {
-        tokio::task::yield_now().await;
-        // A render pass dropped meanwhile (its request went away) has lost the request's
-        // context. Nothing will show its result: it ends here instead of failing in the server
-        // function with an error logged for a client that has gone.
-        if use_context::<crate::backend::AppState>().is_none() {
-            return Err(AppError::Internal);
-        }
-    }
     match view {
         SettingsView::MailSecurity => load_mail_security().await,
         SettingsView::NetworkSecurity => load_network_security().await,
@@ -325,7 +310,7 @@ pub async fn load_view(view: SettingsView) -> Result<SettingsPage, AppError> {
 }
 
 /// The page `view` as a server-side render finds it ready (see `server::resolved_for_render`);
-/// `None` in the browser and whenever the render has to load it.
+/// `None` in the browser, and when the settings are not at hand (the page then loads in the browser).
 pub fn page_resolved_for_render(view: SettingsView) -> Option<Result<SettingsPage, AppError>> {
     #[cfg(feature = "ssr")]
     {
@@ -354,9 +339,6 @@ pub async fn save_view(
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use tracing_subscriber::layer::SubscriberExt;
 
     #[test]
     fn each_settings_page_is_found_by_its_path_and_nothing_else_is() {
@@ -370,32 +352,5 @@ mod tests {
         for other in ["/", "/login", "/security/api-tokens", "/security/mail/", ""] {
             assert_eq!(SettingsView::for_path(other), None, "{other}");
         }
-    }
-
-    /// Counts the events logged at ERROR.
-    struct CountErrors(Arc<AtomicUsize>);
-
-    impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CountErrors {
-        fn on_event(
-            &self,
-            event: &tracing::Event<'_>,
-            _: tracing_subscriber::layer::Context<'_, S>,
-        ) {
-            if *event.metadata().level() == tracing::Level::ERROR {
-                self.0.fetch_add(1, Ordering::SeqCst);
-            }
-        }
-    }
-
-    /// A server-side render whose request went away loses the request's context while its
-    /// settings load waits; the load then ends without logging an error for the operator.
-    #[tokio::test]
-    async fn a_settings_load_that_lost_its_request_ends_without_an_error_logged() {
-        let errors = Arc::new(AtomicUsize::new(0));
-        let subscriber = tracing_subscriber::registry().with(CountErrors(errors.clone()));
-        let _guard = tracing::subscriber::set_default(subscriber);
-        let result = load_view(SettingsView::MailSecurity).await;
-        assert!(result.is_err(), "a load without a request cannot succeed");
-        assert_eq!(errors.load(Ordering::SeqCst), 0, "errors logged");
     }
 }

@@ -8,6 +8,7 @@ use super::reauth::ReauthDialog;
 use crate::api::settings::{SettingsPage, load_view, page_resolved_for_render};
 use crate::error::AppError;
 use crate::ui::layout::SignedInAdmin;
+use crate::ui::page_data::{loading, page_data};
 use crate::ui::time::LocalTime;
 use crate::ui::unsaved::UnsavedEdits;
 use leptos::prelude::*;
@@ -159,20 +160,22 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         }
     };
     // A server-side render usually has the page at hand (the page guard loaded the settings), and
-    // the browser hydrates with the same answer: the page is built once, outside a Suspense. A
+    // the browser hydrates with the same answer: the page is built once, from a value at hand. A
     // Suspense would build it again from a task of its own for every check of what is still
     // loading, and such a task could still walk the page after a request that went away had
     // taken the page's signals down with it. Otherwise (a browser that navigated here, or a render
-    // that found the settings missing from memory) the page loads through its server function.
+    // that found the settings missing from memory) the page shows "Loading…" and loads in the
+    // browser, through its server function.
     let contents = match SharedValue::new(move || page_resolved_for_render(view_kind)).into_inner()
     {
         Some(loaded) => page_body(loaded),
         None => {
-            let data = Resource::new_blocking(|| (), move |_| load_view(view_kind));
+            let data = page_data(None, || (), move |_| load_view(view_kind));
             view! {
-                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move { page_body(data.await) })}
-                </Suspense>
+                {move || match data.get() {
+                    None => loading(),
+                    Some(loaded) => untrack(|| page_body(loaded)),
+                }}
             }
             .into_any()
         }
