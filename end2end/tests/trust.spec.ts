@@ -119,6 +119,32 @@ test('a change is reverted from the audit log', async ({ page }) => {
   await expect(field(page, 'external_image_blocking').locator('.value')).toHaveText('Optional - Give options to each member');
 });
 
+test('the audit log filters in place, keeps the filters in the address, and Back returns to them', async ({ page }) => {
+  const company = createCompany();
+  await signIn(page, 'super_admin', { domain: company.domain, next: '/audit' });
+  await hydrated(page);
+  const records = page.getByRole('status').filter({ hasText: /records$/ });
+  await expect(records).toBeVisible();
+  // The Action column (on a phone the cells' names also carry their column's label).
+  const actions = page.locator('td[data-label="Action"]');
+
+  // The action list offers what the log holds; filtering reloads the rows without leaving the page.
+  await page.getByLabel('Action').selectOption('Sign in');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/[?&]action=Sign(\+|%20)in/);
+  await expect(actions.filter({ hasText: /^Sign in$/ }).first()).toBeVisible();
+  await expect(actions.filter({ hasNotText: /^Sign in$/ })).toHaveCount(0);
+
+  await page.getByLabel('Search target and values').fill('nothing-in-the-log-reads-this');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page.getByText('No records match.')).toBeVisible();
+
+  await page.goBack();
+  await expect(actions.filter({ hasText: /^Sign in$/ }).first()).toBeVisible();
+  await expect(page.getByLabel('Action')).toHaveValue('Sign in');
+  await expect(page.getByText('No records match.')).toHaveCount(0);
+});
+
 test('the policy is exported, and importing a file shows the diff before applying it', async ({ page }) => {
   const source = createCompany();
   await signIn(page, 'super_admin', { domain: source.domain, next: '/security/mail' });

@@ -7,6 +7,7 @@ use leptos_router::components::Outlet;
 use leptos_router::hooks::use_location;
 
 use super::nav::{hard_navigate, login_path};
+use super::page_data::{loading, page_data};
 use crate::api::auth::{AdminView, SignOut, admin_resolved_for_render, current_admin};
 use crate::domain::menu::{GROUPS, MenuGroup, visible_entries};
 use crate::error::AppError;
@@ -39,11 +40,12 @@ pub fn AdminShell() -> impl IntoView {
     match SharedValue::new(admin_resolved_for_render).into_inner() {
         Some(result) => shell_for(result, signed_in),
         None => {
-            let me = Resource::new(|| (), |_| current_admin());
+            let me = page_data(None, || (), |_| current_admin());
             view! {
-                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move { shell_for(me.await, signed_in) })}
-                </Suspense>
+                {move || match me.get() {
+                    None => loading(),
+                    Some(result) => untrack(|| shell_for(result, signed_in)),
+                }}
             }
             .into_any()
         }

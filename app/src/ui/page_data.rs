@@ -1,4 +1,5 @@
-//! A page's data, built without a `Suspense` on the server.
+//! Data from the server for a page, the admin shell or a dialog, built without a `Suspense` (the
+//! console has none).
 //!
 //! A server-side render starts from what the page guard loaded before it (`api::preload`), and
 //! the browser hydrates with the same answer (the caller passes it through a `SharedValue`), so
