@@ -8,8 +8,6 @@
 //! takes it from the request ready-made: see `ui::page_data`. The settings pages have their own
 //! way to the same end (`settings::page_resolved_for_render`).
 
-use serde::{Deserialize, Serialize};
-
 use super::administrators::UserRow;
 use super::api_tokens::TokenList;
 use super::audit::{AuditPage, AuditQuery};
@@ -22,7 +20,7 @@ pub const TWO_STEP_PATH: &str = "/account/two-step";
 /// A page's first data, as its server function answered it. One per request, behind an `Arc`,
 /// so the size of the largest variant costs nothing worth boxing it for.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug)]
 pub enum Preloaded {
     /// The audit log, for the filters in the page's address.
     AuditLog(AuditQuery, Result<AuditPage, AppError>),
