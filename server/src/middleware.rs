@@ -2,7 +2,6 @@
 //! server-function errors.
 
 use app::AppError;
-use app::api::settings::SettingsView;
 use app::backend::AppState;
 use app::backend::auth::ActorMemo;
 use app::ui::nav::login_path;
@@ -125,23 +124,9 @@ pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: N
         Ok(actor) => actor,
         Err(_) => return unavailable_page(),
     };
-    let path = req.uri().path();
-    // A settings page renders from the company's settings in memory at the admin's revision
-    // (`page_resolved_for_render`); load them here when they are not, where waiting is allowed.
-    // A failure is left to the page, whose own load reports it.
-    if let Some(admin) = &actor
-        && SettingsView::for_path(path).is_some()
-        && let Err(e) = state
-            .policies
-            .get(&state.db, admin.company_id, admin.settings_revision)
-            .await
-    {
-        tracing::warn!(error = %e, "loading the settings for a page failed");
-    }
-    // Other pages that show data from the server render from what is loaded here, too.
-    if let Some(admin) = &actor
-        && path != "/login"
-    {
+    // What the page shows first is loaded here, where waiting is allowed, so that its render
+    // builds it once from what is at hand (`app::api::preload`).
+    if let Some(admin) = &actor {
         let (parts, body) = req.into_parts();
         let preload = app::api::preload::for_request(&state, admin, &parts).await;
         req = Request::from_parts(parts, body);

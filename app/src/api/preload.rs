@@ -5,8 +5,9 @@
 //! such a task can still touch the page's signals after a request that went away has taken them
 //! down (a panic on the request path). So the page guard loads the data first, through the page's
 //! own server function (the same permission checks, the same audit of refusals), and the render
-//! takes it from the request ready-made: see `ui::page_data`. The settings pages have their own
-//! way to the same end (`settings::page_resolved_for_render`).
+//! takes it from the request ready-made: see `ui::page_data`. For a settings page it loads the
+//! company's settings into memory instead, from which the page renders
+//! (`settings::page_resolved_for_render`).
 
 use super::administrators::UserRow;
 use super::api_tokens::TokenList;
@@ -54,33 +55,69 @@ mod server {
     use leptos::reactive::computed::ScopedFuture;
 
     use super::*;
+    use crate::api::settings::SettingsView;
     use crate::backend::AppState;
     use crate::backend::auth::Actor;
     use crate::domain::Page;
 
-    /// The pages loaded this way, besides the two-step set-up that stands in for every page
-    /// until the admin has set it up.
+    /// The pages whose first data is their server function's answer.
     const PAGES: [Page; 3] = [Page::AuditLog, Page::Administrators, Page::ApiTokens];
 
-    /// The first data of the page the request `parts` asks for, loaded for the signed-in `actor`
-    /// with the request's context, as the page's server function would answer the page.
+    /// What the page at a path needs before its render.
+    enum Needs {
+        /// The two-step set-up, which stands in for every page until the admin has set it up.
+        TwoStep,
+        /// The company's settings in memory at the admin's revision.
+        Settings,
+        /// Its server function's answer.
+        Answer(Page),
+    }
+
+    /// What the page at `path` needs for `actor`; nothing for the sign-in page, for pages that
+    /// show nothing from the server, and for a page the admin's role does not open (it says "No
+    /// permission" without asking the server, so no refusal is recorded for opening it).
+    fn needs(actor: &Actor, path: &str) -> Option<Needs> {
+        let may_open = |page: Page| actor.role.grants(page.entry().view);
+        if path == "/login" {
+            None
+        } else if actor.two_step_missing || path == TWO_STEP_PATH {
+            Some(Needs::TwoStep)
+        } else if let Some(view) = SettingsView::for_path(path) {
+            may_open(view.page()).then_some(Needs::Settings)
+        } else {
+            PAGES
+                .into_iter()
+                .find(|page| page.entry().path == path && may_open(*page))
+                .map(Needs::Answer)
+        }
+    }
+
+    /// Loads what the page the request `parts` asks for shows first, for the signed-in `actor`.
+    /// A settings page renders from the settings in memory (`page_resolved_for_render`), so they
+    /// are loaded there and nothing is returned; a failure is left to the page, whose own load
+    /// reports it. Other pages get their server function's answer, run with the request's
+    /// context.
     pub async fn for_request(
         state: &AppState,
         actor: &Actor,
         parts: &http::request::Parts,
     ) -> Option<PagePreload> {
-        let path = parts.uri.path();
-        let wanted = actor.two_step_missing
-            || path == TWO_STEP_PATH
-            || PAGES.iter().any(|page| page.entry().path == path);
-        if !wanted {
+        let needs = needs(actor, parts.uri.path())?;
+        if let Needs::Settings = needs {
+            let loaded = state
+                .policies
+                .get(&state.db, actor.company_id, actor.settings_revision)
+                .await;
+            if let Err(e) = loaded {
+                tracing::warn!(error = %e, "loading the settings for a page failed");
+            }
             return None;
         }
         let owner = Owner::new();
         let loading = owner.with(|| {
             provide_context(state.clone());
             provide_context(parts.clone());
-            ScopedFuture::new_untracked(for_page(actor, &parts.uri))
+            ScopedFuture::new_untracked(answer(needs, &parts.uri))
         });
         let loaded = loading.await;
         owner.cleanup();
@@ -101,36 +138,28 @@ mod server {
         .flatten()
     }
 
-    /// Loads the first data of the page at `uri` for the signed-in `actor`, or `None` for a page
-    /// that loads nothing this way (or that `actor` may not open: the page shows that without
-    /// asking the server). Runs the page's server function, so it must be polled with the
-    /// request's context (the application state and the request's head) provided.
-    async fn for_page(actor: &Actor, uri: &http::Uri) -> Option<Preloaded> {
-        let path = uri.path();
-        // Until they set up two-step verification an admin sees its set-up on every page.
-        if actor.two_step_missing || path == TWO_STEP_PATH {
-            return Some(Preloaded::TwoStep(
-                super::super::two_step::two_step_status().await,
-            ));
-        }
-        let may_open =
-            |page: Page| page.entry().path == path && actor.role.grants(page.entry().view);
-        if may_open(Page::AuditLog) {
-            // Filters the page cannot read are left to the page, which then loads in the browser.
-            let axum::extract::Query(query) =
-                axum::extract::Query::<AuditQuery>::try_from_uri(uri).ok()?;
-            let page = super::super::audit::list_audit(query.clone()).await;
-            Some(Preloaded::AuditLog(query, page))
-        } else if may_open(Page::Administrators) {
-            Some(Preloaded::Administrators(
-                super::super::administrators::list_administrators().await,
-            ))
-        } else if may_open(Page::ApiTokens) {
-            Some(Preloaded::ApiTokens(
-                super::super::api_tokens::list_api_tokens().await,
-            ))
-        } else {
-            None
+    /// The server function's answer for what a page `needs`. Must be polled with the request's
+    /// context (the application state and the request's head) provided.
+    async fn answer(needs: Needs, uri: &http::Uri) -> Option<Preloaded> {
+        use crate::api::{administrators, api_tokens, audit, two_step};
+        match needs {
+            Needs::Settings => None,
+            Needs::TwoStep => Some(Preloaded::TwoStep(two_step::two_step_status().await)),
+            Needs::Answer(Page::AuditLog) => {
+                // Filters the page cannot read are left to the page, which then loads in the
+                // browser.
+                let axum::extract::Query(query) =
+                    axum::extract::Query::<AuditQuery>::try_from_uri(uri).ok()?;
+                let page = audit::list_audit(query.clone()).await;
+                Some(Preloaded::AuditLog(query, page))
+            }
+            Needs::Answer(Page::Administrators) => Some(Preloaded::Administrators(
+                administrators::list_administrators().await,
+            )),
+            Needs::Answer(Page::ApiTokens) => {
+                Some(Preloaded::ApiTokens(api_tokens::list_api_tokens().await))
+            }
+            Needs::Answer(_) => None,
         }
     }
 }
