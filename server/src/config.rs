@@ -64,6 +64,35 @@ pub struct Config {
     #[arg(long, env = "SIGNIN_FAILURE_WINDOW_SECS", default_value_t = 15 * 60, global = true)]
     pub signin_failure_window_secs: u64,
 
+    /// Console-wide, password checks for accounts or addresses that failed within the window run
+    /// one per this many milliseconds once their burst is used up.
+    #[arg(
+        long,
+        env = "SIGNIN_AFTER_FAILURES_INTERVAL_MS",
+        default_value_t = 3_000,
+        global = true
+    )]
+    pub signin_after_failures_interval_ms: u64,
+
+    /// Password checks after failures that run at once before that pace applies.
+    #[arg(
+        long,
+        env = "SIGNIN_AFTER_FAILURES_BURST",
+        default_value_t = 30,
+        global = true
+    )]
+    pub signin_after_failures_burst: u32,
+
+    /// How long, in milliseconds, a sign-in after failures waits for its turn before it is
+    /// refused with a "try again".
+    #[arg(
+        long,
+        env = "SIGNIN_AFTER_FAILURES_WAIT_MS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub signin_after_failures_wait_ms: u64,
+
     /// Database connections in the pool. Default: 4 on SQLite, 10 on Postgres.
     #[arg(long, env = "DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,
@@ -139,6 +168,11 @@ impl Config {
             max_failures_per_account: self.signin_max_failures_per_account,
             max_failures_per_client: self.signin_max_failures_per_client,
             window: Duration::from_secs(self.signin_failure_window_secs.max(1)),
+            after_failures_interval: Duration::from_millis(
+                self.signin_after_failures_interval_ms.max(1),
+            ),
+            after_failures_burst: self.signin_after_failures_burst.max(1),
+            after_failures_wait: Duration::from_millis(self.signin_after_failures_wait_ms),
         }
     }
 

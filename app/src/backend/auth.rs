@@ -226,6 +226,20 @@ pub async fn sign_in(
             retry_after_secs: wait.as_secs().max(1),
         });
     }
+    // After a failure for this account or from this address, the check keeps the console-wide
+    // pace of checks after failures, and then waits for idle time: a storm of wrong passwords
+    // then costs neither the console's other requests nor the sign-ins of everyone else.
+    let lane = if state.limiter.failed_recently(email.trim(), client) {
+        if let Err(wait) = state.limiter.turn_after_failures().await {
+            tracing::info!(%client, "sign-in refused: no turn for a check after failures");
+            return Err(AppError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            });
+        }
+        Lane::AfterFailures
+    } else {
+        Lane::Usual
+    };
     let found = match EmailAddress::parse(email) {
         Ok(address) => user::Entity::find()
             .filter(user::Column::Email.eq(address.as_str()))
@@ -233,14 +247,6 @@ pub async fn sign_in(
             .await
             .map_err(|e| internal("looking up the account failed", e))?,
         Err(_) => None,
-    };
-    // After a failure for this account or from this address, the check waits for idle time: a
-    // storm of wrong passwords then costs neither the console's other requests nor the sign-ins
-    // of everyone else.
-    let lane = if state.limiter.failed_recently(email.trim(), client) {
-        Lane::AfterFailures
-    } else {
-        Lane::Usual
     };
     let matches = state
         .hasher

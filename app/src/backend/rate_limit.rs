@@ -3,11 +3,18 @@
 //! until governor says another attempt would conform; attempts while locked are refused before
 //! any password is checked.
 //!
+//! Besides those, password checks after failures (for an account or from an address that failed
+//! within the window) keep a console-wide pace: a burst of them is checked at once, then one per
+//! interval. A sign-in that finds no turn within a few seconds is refused with a "try again",
+//! without a password check. A storm of wrong passwords from many addresses, which the limits per
+//! address cannot stop, then costs the console a few hashes a minute, not a core; the price is that
+//! an owner whose account or address failed recently may be asked to try again while a storm lasts.
+//!
 //! Limits are kept in the memory of each server process; with several replicas each replica
 //! counts on its own (documented in the README).
 
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
@@ -20,6 +27,12 @@ pub struct SignInLimits {
     pub max_failures_per_account: u32,
     pub max_failures_per_client: u32,
     pub window: Duration,
+    /// Password checks after failures, console-wide: one per this interval once the burst is used.
+    pub after_failures_interval: Duration,
+    /// Password checks after failures that may run at once before the pace applies.
+    pub after_failures_burst: u32,
+    /// How long a sign-in after failures waits for its turn before it is refused.
+    pub after_failures_wait: Duration,
 }
 
 impl Default for SignInLimits {
@@ -28,6 +41,9 @@ impl Default for SignInLimits {
             max_failures_per_account: 5,
             max_failures_per_client: 20,
             window: Duration::from_secs(15 * 60),
+            after_failures_interval: Duration::from_secs(3),
+            after_failures_burst: 30,
+            after_failures_wait: Duration::from_secs(5),
         }
     }
 }
@@ -104,14 +120,35 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
 pub struct SignInLimiter {
     accounts: KeyedLimit<String>,
     clients: KeyedLimit<IpAddr>,
+    /// The console-wide pace of password checks after failures.
+    after_failures: DefaultDirectRateLimiter,
+    after_failures_interval: Duration,
+    after_failures_wait: Duration,
 }
 
 impl SignInLimiter {
     pub fn new(limits: SignInLimits) -> Self {
+        let interval = limits.after_failures_interval.max(Duration::from_millis(1));
+        let burst = NonZeroU32::new(limits.after_failures_burst).unwrap_or(NonZeroU32::MIN);
+        let pace = Quota::with_period(interval)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(burst);
         Self {
             accounts: KeyedLimit::new(limits.max_failures_per_account, limits.window),
             clients: KeyedLimit::new(limits.max_failures_per_client, limits.window),
+            after_failures: RateLimiter::direct(pace),
+            after_failures_interval: interval,
+            after_failures_wait: limits.after_failures_wait,
         }
+    }
+
+    /// Waits for a turn to check a password after failures (see the module's text). `Err` holds
+    /// when to try again, after a wait that found no turn: the wait is what keeps a storm's
+    /// clients from asking again at once.
+    pub async fn turn_after_failures(&self) -> Result<(), Duration> {
+        tokio::time::timeout(self.after_failures_wait, self.after_failures.until_ready())
+            .await
+            .map_err(|_| self.after_failures_interval)
     }
 
     /// `Some(wait)` when sign-ins for this account or from this address are locked.
@@ -153,6 +190,7 @@ mod tests {
             max_failures_per_account: 3,
             max_failures_per_client: 100,
             window: Duration::from_secs(300),
+            ..SignInLimits::default()
         });
         for _ in 0..2 {
             limiter.record_failure("kim@example.com", IP);
@@ -163,6 +201,34 @@ mod tests {
         assert!(wait.is_some_and(|w| w > Duration::from_secs(30)));
         // Another account from the same address is not affected.
         assert!(limiter.retry_after("lee@example.com", IP).is_none());
+    }
+
+    #[tokio::test]
+    async fn checks_after_failures_take_turns_console_wide() {
+        let limiter = SignInLimiter::new(SignInLimits {
+            after_failures_interval: Duration::from_secs(10),
+            after_failures_burst: 2,
+            after_failures_wait: Duration::from_millis(50),
+            ..SignInLimits::default()
+        });
+        assert_eq!(limiter.turn_after_failures().await, Ok(()));
+        assert_eq!(limiter.turn_after_failures().await, Ok(()));
+        // The burst is used and no turn comes within the wait: try again after the interval.
+        assert_eq!(
+            limiter.turn_after_failures().await,
+            Err(Duration::from_secs(10))
+        );
+        // With a wait longer than the interval, the next check waits for its turn and runs.
+        let patient = SignInLimiter::new(SignInLimits {
+            after_failures_interval: Duration::from_millis(100),
+            after_failures_burst: 1,
+            after_failures_wait: Duration::from_secs(30),
+            ..SignInLimits::default()
+        });
+        assert_eq!(patient.turn_after_failures().await, Ok(()));
+        let started = Instant::now();
+        assert_eq!(patient.turn_after_failures().await, Ok(()));
+        assert!(started.elapsed() >= Duration::from_millis(50));
     }
 
     #[test]
@@ -201,6 +267,7 @@ mod tests {
             max_failures_per_account: 100,
             max_failures_per_client: 4,
             window: Duration::from_secs(300),
+            ..SignInLimits::default()
         });
         for i in 0..4 {
             limiter.record_failure(&format!("user{i}@example.com"), IP);

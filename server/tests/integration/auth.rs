@@ -146,6 +146,79 @@ both!(
     failed_sign_ins_are_limited_per_client
 );
 
+/// A storm of wrong passwords from addresses that the limits per address do not stop (raised out
+/// of the way here) keeps the console-wide pace of checks after failures: once the burst is used,
+/// a sign-in for an account that failed recently waits for a turn and, finding none, is refused
+/// with a "try again" and no password check, even with the right password. Someone else, from
+/// another address, signs in at once.
+async fn checks_after_failures_keep_a_console_wide_pace(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.signin_max_failures_per_account = 1000;
+        c.signin_max_failures_per_client = 1000;
+        c.signin_after_failures_interval_ms = 600_000;
+        c.signin_after_failures_burst = 2;
+        c.signin_after_failures_wait_ms = 300;
+    })
+    .await;
+    let client = app.client();
+    let target = email(Role::Auditor);
+    let checks = || app.state.hasher.recent_hash_millis().len();
+    // The first failure, then two more checked after it (the burst).
+    for _ in 0..3 {
+        let before = checks();
+        let res = app
+            .call(
+                &client,
+                "sign_in",
+                &[("email", &target), ("password", "wrong password here")],
+            )
+            .await;
+        assert_eq!(res.status(), 401);
+        assert_eq!(checks(), before + 1, "a refusal after a password check");
+    }
+    let before = checks();
+    let started = std::time::Instant::now();
+    let res = app
+        .call(
+            &client,
+            "sign_in",
+            &[("email", &target), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(300),
+        "the refusal comes after the wait for a turn"
+    );
+    let err = body(res).await;
+    assert_eq!(err["kind"], "rate_limited");
+    assert_eq!(err["retry_after_secs"], 600);
+    assert_eq!(checks(), before, "no password check without a turn");
+    // Another admin from another address has no failures behind them: not paced.
+    let elsewhere = reqwest::Client::builder()
+        .cookie_store(true)
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .expect("client");
+    let res = app
+        .call(
+            &elsewhere,
+            "sign_in",
+            &[("email", &email(Role::SuperAdmin)), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        app.call(&elsewhere, "current_admin", &[]).await.status(),
+        200
+    );
+    app.finish().await;
+}
+both!(
+    checks_after_failures_keep_a_console_wide_pace,
+    checks_after_failures_keep_a_console_wide_pace
+);
+
 async fn cross_origin_posts_are_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.signed_in(Role::SuperAdmin).await;
