@@ -168,10 +168,8 @@ impl Config {
             max_failures_per_account: self.signin_max_failures_per_account,
             max_failures_per_client: self.signin_max_failures_per_client,
             window: Duration::from_secs(self.signin_failure_window_secs.max(1)),
-            after_failures_interval: Duration::from_millis(
-                self.signin_after_failures_interval_ms.max(1),
-            ),
-            after_failures_burst: self.signin_after_failures_burst.max(1),
+            after_failures_interval: Duration::from_millis(self.signin_after_failures_interval_ms),
+            after_failures_burst: self.signin_after_failures_burst,
             after_failures_wait: Duration::from_millis(self.signin_after_failures_wait_ms),
         }
     }

@@ -60,17 +60,29 @@ mod server {
     use crate::backend::auth::Actor;
     use crate::domain::Page;
 
-    /// The pages whose first data is their server function's answer.
-    const PAGES: [Page; 3] = [Page::AuditLog, Page::Administrators, Page::ApiTokens];
+    /// The pages whose first data is their server function's answer, and that answer.
+    const PAGES: [(Page, Answer); 3] = [
+        (Page::AuditLog, Answer::AuditLog),
+        (Page::Administrators, Answer::Administrators),
+        (Page::ApiTokens, Answer::ApiTokens),
+    ];
 
     /// What the page at a path needs before its render.
     enum Needs {
-        /// The two-step set-up, which stands in for every page until the admin has set it up.
-        TwoStep,
         /// The company's settings in memory at the admin's revision.
         Settings,
-        /// Its server function's answer.
-        Answer(Page),
+        /// A server function's answer.
+        Answer(Answer),
+    }
+
+    /// The server function whose answer a page renders from first.
+    #[derive(Clone, Copy)]
+    enum Answer {
+        /// The two-step set-up, which stands in for every page until the admin has set it up.
+        TwoStep,
+        AuditLog,
+        Administrators,
+        ApiTokens,
     }
 
     /// What the page at `path` needs for `actor`; nothing for the sign-in page, for pages that
@@ -81,14 +93,14 @@ mod server {
         if path == "/login" {
             None
         } else if actor.two_step_missing || path == TWO_STEP_PATH {
-            Some(Needs::TwoStep)
+            Some(Needs::Answer(Answer::TwoStep))
         } else if let Some(view) = SettingsView::for_path(path) {
             may_open(view.page()).then_some(Needs::Settings)
         } else {
             PAGES
                 .into_iter()
-                .find(|page| page.entry().path == path && may_open(*page))
-                .map(Needs::Answer)
+                .find(|(page, _)| page.entry().path == path && may_open(*page))
+                .map(|(_, answer)| Needs::Answer(answer))
         }
     }
 
@@ -102,22 +114,24 @@ mod server {
         actor: &Actor,
         parts: &http::request::Parts,
     ) -> Option<PagePreload> {
-        let needs = needs(actor, parts.uri.path())?;
-        if let Needs::Settings = needs {
-            let loaded = state
-                .policies
-                .get(&state.db, actor.company_id, actor.settings_revision)
-                .await;
-            if let Err(e) = loaded {
-                tracing::warn!(error = %e, "loading the settings for a page failed");
+        let wanted = match needs(actor, parts.uri.path())? {
+            Needs::Answer(wanted) => wanted,
+            Needs::Settings => {
+                let loaded = state
+                    .policies
+                    .get(&state.db, actor.company_id, actor.settings_revision)
+                    .await;
+                if let Err(e) = loaded {
+                    tracing::warn!(error = %e, "loading the settings for a page failed");
+                }
+                return None;
             }
-            return None;
-        }
+        };
         let owner = Owner::new();
         let loading = owner.with(|| {
             provide_context(state.clone());
             provide_context(parts.clone());
-            ScopedFuture::new_untracked(answer(needs, &parts.uri))
+            ScopedFuture::new_untracked(answer(wanted, &parts.uri))
         });
         let loaded = loading.await;
         owner.cleanup();
@@ -138,14 +152,13 @@ mod server {
         .flatten()
     }
 
-    /// The server function's answer for what a page `needs`. Must be polled with the request's
-    /// context (the application state and the request's head) provided.
-    async fn answer(needs: Needs, uri: &http::Uri) -> Option<Preloaded> {
+    /// The `wanted` server function's answer for the page at `uri`. Must be polled with the
+    /// request's context (the application state and the request's head) provided.
+    async fn answer(wanted: Answer, uri: &http::Uri) -> Option<Preloaded> {
         use crate::api::{administrators, api_tokens, audit, two_step};
-        match needs {
-            Needs::Settings => None,
-            Needs::TwoStep => Some(Preloaded::TwoStep(two_step::two_step_status().await)),
-            Needs::Answer(Page::AuditLog) => {
+        match wanted {
+            Answer::TwoStep => Some(Preloaded::TwoStep(two_step::two_step_status().await)),
+            Answer::AuditLog => {
                 // Filters the page cannot read are left to the page, which then loads in the
                 // browser.
                 let axum::extract::Query(query) =
@@ -153,13 +166,10 @@ mod server {
                 let page = audit::list_audit(query.clone()).await;
                 Some(Preloaded::AuditLog(query, page))
             }
-            Needs::Answer(Page::Administrators) => Some(Preloaded::Administrators(
+            Answer::Administrators => Some(Preloaded::Administrators(
                 administrators::list_administrators().await,
             )),
-            Needs::Answer(Page::ApiTokens) => {
-                Some(Preloaded::ApiTokens(api_tokens::list_api_tokens().await))
-            }
-            Needs::Answer(_) => None,
+            Answer::ApiTokens => Some(Preloaded::ApiTokens(api_tokens::list_api_tokens().await)),
         }
     }
 }
