@@ -43,15 +43,9 @@ pub fn LoginPage() -> impl IntoView {
     let general_error = move || {
         error().and_then(|e| match e {
             AppError::Validation { .. } => None,
-            AppError::RateLimited { retry_after_secs } => Some(format!(
-                "Too many failed sign-ins. Please try again later (in about {} minute{}).",
-                retry_after_secs.div_ceil(60),
-                if retry_after_secs.div_ceil(60) == 1 {
-                    ""
-                } else {
-                    "s"
-                }
-            )),
+            AppError::RateLimited { retry_after_secs } => {
+                Some(super::time::too_many_sign_ins(retry_after_secs))
+            }
             AppError::Unauthenticated if code_needed() => {
                 Some("The sign-in took too long. Reload the page and start again.".to_string())
             }

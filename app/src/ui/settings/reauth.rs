@@ -41,9 +41,9 @@ pub fn ReauthDialog(form: Form, email: String) -> impl IntoView {
                         form.send(changes);
                     }
                 }
-                Err(AppError::RateLimited { .. }) => error.set(Some(
-                    "Too many failed sign-ins. Please try again later.".into(),
-                )),
+                Err(AppError::RateLimited { retry_after_secs }) => {
+                    error.set(Some(crate::ui::time::too_many_sign_ins(retry_after_secs)))
+                }
                 Err(e) => error.set(Some(e.to_string())),
             }
             busy.set(false);
