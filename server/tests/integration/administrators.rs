@@ -92,13 +92,7 @@ async fn deactivation_ends_sessions_and_reactivation_restores_sign_in(backend: B
         "session gone"
     );
     let again = app.client();
-    let res = app
-        .call(
-            &again,
-            "sign_in",
-            &[("email", &email(Role::Auditor)), ("password", PASSWORD)],
-        )
-        .await;
+    let res = app.sign_in(&again, &email(Role::Auditor), PASSWORD).await;
     assert_eq!(res.status(), 401);
     app.call(
         &boss,

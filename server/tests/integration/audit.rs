@@ -13,15 +13,8 @@ use serde_json::{Value, json};
 async fn sign_ins_and_refusals_are_recorded(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.client();
-    app.call(
-        &client,
-        "sign_in",
-        &[
-            ("email", &email(Role::Auditor)),
-            ("password", "wrong password here"),
-        ],
-    )
-    .await;
+    app.sign_in(&client, &email(Role::Auditor), "wrong password here")
+        .await;
     let mail_admin = app.signed_in(Role::MailAdmin).await;
     assert_eq!(
         app.call(&mail_admin, "load_mail_security", &[])

@@ -26,24 +26,11 @@ async fn wrong_password_and_unknown_email_read_the_same(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.client();
     let wrong = app
-        .call(
-            &client,
-            "sign_in",
-            &[
-                ("email", &email(Role::SuperAdmin)),
-                ("password", "not the password at all"),
-            ],
-        )
+        .sign_in(&client, &email(Role::SuperAdmin), "not the password at all")
         .await;
     assert_eq!(wrong.status(), 401);
     let wrong = body(wrong).await;
-    let unknown = app
-        .call(
-            &client,
-            "sign_in",
-            &[("email", "nobody@acme.example"), ("password", PASSWORD)],
-        )
-        .await;
+    let unknown = app.sign_in(&client, "nobody@acme.example", PASSWORD).await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(wrong, body(unknown).await);
     assert_eq!(wrong["kind"], "bad_credentials");
@@ -59,13 +46,7 @@ both!(
 async fn members_are_told_the_console_is_not_for_them(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let client = app.client();
-    let res = app
-        .call(
-            &client,
-            "sign_in",
-            &[("email", &email(Role::Member)), ("password", PASSWORD)],
-        )
-        .await;
+    let res = app.sign_in(&client, &email(Role::Member), PASSWORD).await;
     assert_eq!(res.status(), 403);
     assert_eq!(body(res).await["kind"], "not_an_admin");
     assert_eq!(app.call(&client, "current_admin", &[]).await.status(), 401);
@@ -85,23 +66,11 @@ async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
     let client = app.client();
     let target = email(Role::Auditor);
     for _ in 0..3 {
-        let res = app
-            .call(
-                &client,
-                "sign_in",
-                &[("email", &target), ("password", "wrong password here")],
-            )
-            .await;
+        let res = app.sign_in(&client, &target, "wrong password here").await;
         assert_eq!(res.status(), 401);
     }
     // Locked now: even the right password is refused, with a "try again later".
-    let res = app
-        .call(
-            &client,
-            "sign_in",
-            &[("email", &target), ("password", PASSWORD)],
-        )
-        .await;
+    let res = app.sign_in(&client, &target, PASSWORD).await;
     assert_eq!(res.status(), 429);
     let err = body(res).await;
     assert_eq!(err["kind"], "rate_limited");
@@ -124,19 +93,10 @@ async fn failed_sign_ins_are_limited_per_client(backend: Backend) {
     let client = app.client();
     for i in 0..3 {
         let who = format!("nobody{i}@acme.example");
-        app.call(
-            &client,
-            "sign_in",
-            &[("email", &who), ("password", "wrong password here")],
-        )
-        .await;
+        app.sign_in(&client, &who, "wrong password here").await;
     }
     let res = app
-        .call(
-            &client,
-            "sign_in",
-            &[("email", &email(Role::SuperAdmin)), ("password", PASSWORD)],
-        )
+        .sign_in(&client, &email(Role::SuperAdmin), PASSWORD)
         .await;
     assert_eq!(res.status(), 429);
     app.finish().await;
@@ -166,25 +126,13 @@ async fn checks_after_failures_keep_a_console_wide_pace(backend: Backend) {
     // The first failure, then two more checked after it (the burst).
     for _ in 0..3 {
         let before = checks();
-        let res = app
-            .call(
-                &client,
-                "sign_in",
-                &[("email", &target), ("password", "wrong password here")],
-            )
-            .await;
+        let res = app.sign_in(&client, &target, "wrong password here").await;
         assert_eq!(res.status(), 401);
         assert_eq!(checks(), before + 1, "a refusal after a password check");
     }
     let before = checks();
     let started = std::time::Instant::now();
-    let res = app
-        .call(
-            &client,
-            "sign_in",
-            &[("email", &target), ("password", PASSWORD)],
-        )
-        .await;
+    let res = app.sign_in(&client, &target, PASSWORD).await;
     assert_eq!(res.status(), 429);
     assert!(
         started.elapsed() >= std::time::Duration::from_millis(300),
@@ -201,11 +149,7 @@ async fn checks_after_failures_keep_a_console_wide_pace(backend: Backend) {
         .build()
         .expect("client");
     let res = app
-        .call(
-            &elsewhere,
-            "sign_in",
-            &[("email", &email(Role::SuperAdmin)), ("password", PASSWORD)],
-        )
+        .sign_in(&elsewhere, &email(Role::SuperAdmin), PASSWORD)
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(
@@ -353,13 +297,7 @@ async fn unknown_and_known_emails_cost_one_password_check_each(backend: Backend)
     for i in 0..5 {
         for who in [email(Role::Auditor), format!("nobody{i}@acme.example")] {
             let before = checks();
-            let res = app
-                .call(
-                    &client,
-                    "sign_in",
-                    &[("email", &who), ("password", "wrong")],
-                )
-                .await;
+            let res = app.sign_in(&client, &who, "wrong").await;
             assert_eq!(res.status(), 401);
             assert_eq!(
                 checks(),

@@ -235,13 +235,7 @@ impl TestApp {
     /// A client signed in as `email`.
     pub async fn signed_in_as(&self, email: &str) -> reqwest::Client {
         let client = self.client();
-        let res = self
-            .call(
-                &client,
-                "sign_in",
-                &[("email", email), ("password", PASSWORD)],
-            )
-            .await;
+        let res = self.sign_in(&client, email, PASSWORD).await;
         assert_eq!(res.status(), 200, "sign-in as {email}");
         client
     }
@@ -296,18 +290,24 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Signs `client` in with `email` and `password` (the answer is the test's to check).
+    pub async fn sign_in(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        self.call(
+            client,
+            "sign_in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
     /// A client signed in as the user with `role`.
     pub async fn signed_in(&self, role: Role) -> reqwest::Client {
-        let client = self.client();
-        let res = self
-            .call(
-                &client,
-                "sign_in",
-                &[("email", &email(role)), ("password", PASSWORD)],
-            )
-            .await;
-        assert_eq!(res.status(), 200, "sign-in as {role:?}");
-        client
+        self.signed_in_as(&email(role)).await
     }
 
     /// Stops the server and starts it again on the same database and port.

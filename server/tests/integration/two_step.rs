@@ -63,13 +63,7 @@ async fn enrol(app: &TestApp, client: &reqwest::Client) -> (String, Vec<String>)
 /// Password step with a plain client: returns the client and whether a code is needed.
 async fn password_step(app: &TestApp, who: &str) -> (reqwest::Client, bool) {
     let client = app.client();
-    let res = app
-        .call(
-            &client,
-            "sign_in",
-            &[("email", who), ("password", PASSWORD)],
-        )
-        .await;
+    let res = app.sign_in(&client, who, PASSWORD).await;
     assert_eq!(res.status(), 200, "password accepted for {who}");
     let body: Value = res.json().await.expect("json");
     (client, body["code_needed"] == true)
