@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// How long until a refused sign-in may be tried again, as a person reads it: seconds under a
 /// minute (a storm's pace asks for a few), whole minutes above (a locked account waits for many).
-pub fn wait_text(secs: u64) -> String {
+fn wait_text(secs: u64) -> String {
     let (n, unit) = if secs < 60 {
         (secs.max(1), "second")
     } else {
