@@ -2,6 +2,7 @@
 //! server-function errors.
 
 use app::AppError;
+use app::api::preload::TWO_STEP_PATH;
 use app::backend::AppState;
 use app::backend::auth::ActorMemo;
 use app::ui::nav::login_path;
@@ -124,6 +125,15 @@ pub async fn page_guard(State(state): State<AppState>, mut req: Request, next: N
         Ok(actor) => actor,
         Err(_) => return unavailable_page(),
     };
+    // An admin whose company requires two-step verification sets it up before anything else:
+    // every page leads to the set-up until then.
+    let path = req.uri().path();
+    if actor.as_ref().is_some_and(|admin| admin.two_step_missing)
+        && path != TWO_STEP_PATH
+        && path != "/login"
+    {
+        return Redirect::to(TWO_STEP_PATH).into_response();
+    }
     // What the page shows first is loaded here, where waiting is allowed, so that its render
     // builds it once from what is at hand (`app::api::preload`).
     if let Some(admin) = &actor {

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_location;
 use super::nav::{hard_navigate, login_path};
 use super::page_data::{loading, page_data};
 use crate::api::auth::{AdminView, SignOut, admin_resolved_for_render, current_admin};
+use crate::api::preload::TWO_STEP_PATH;
 use crate::domain::menu::{GROUPS, MenuGroup, visible_entries};
 use crate::error::AppError;
 
@@ -77,6 +78,19 @@ fn shell_for(result: Result<AdminView, AppError>, signed_in: SignedInAdmin) -> A
             </main>
         }
         .into_any(),
+    }
+}
+
+/// Where an admin who must set up two-step verification goes from any other page of the shell (the
+/// server sends a page request there at once; this is for a link followed in the browser).
+fn set_up_first() -> impl IntoView {
+    Effect::new(move || hard_navigate(TWO_STEP_PATH));
+    view! {
+        <p class="status failed" role="alert">
+            "Your company requires two-step verification. "
+            <a href=TWO_STEP_PATH>"Set it up"</a>
+            " to continue."
+        </p>
     }
 }
 
@@ -176,10 +190,12 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
                 {groups}
             </nav>
             <main class="content">
-                {if setup_required {
-                    view! { <crate::ui::pages::TwoStepPage setup_required=true /> }.into_any()
-                } else {
-                    view! { <Outlet /> }.into_any()
+                {move || {
+                    if setup_required && location.pathname.get() != TWO_STEP_PATH {
+                        set_up_first().into_any()
+                    } else {
+                        view! { <Outlet /> }.into_any()
+                    }
                 }}
             </main>
         </div>

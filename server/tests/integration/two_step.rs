@@ -287,7 +287,20 @@ async fn a_required_rule_leads_every_admin_to_set_it_up_first(backend: Backend) 
         res.json::<Value>().await.expect("json")["kind"],
         "two_step_required"
     );
+    // Every page leads to the set-up, which says why.
+    for path in ["/", "/security/mail", "/audit?page=2"] {
+        let res = security.get(app.url(path)).send().await.expect("page");
+        assert_eq!(res.status(), 303, "{path}");
+        assert_eq!(res.headers()["location"], "/account/two-step", "{path}");
+    }
+    let html = app.page_html(&security, "/account/two-step").await;
+    assert!(
+        html.contains("Your company requires two-step verification. Set it up to continue."),
+        "{html}"
+    );
     enrol(&app, &security).await;
+    // Once set up, the pages open again.
+    app.page_html(&security, "/security/mail").await;
     assert_eq!(
         app.call(&security, "load_mail_security", &[])
             .await

@@ -11,13 +11,16 @@ use crate::api::two_step::{
     start_two_step_enrolment, turn_off_two_step, two_step_status,
 };
 use crate::error::AppError;
+use crate::ui::layout::SignedInAdmin;
 use crate::ui::nav::hard_navigate;
 use crate::ui::page_data::{loading, page_data};
 use crate::ui::settings::{Confirm, ConfirmDialog};
 
-/// `setup_required`: shown in place of every page until the admin sets it up.
+/// For an admin whose company requires it and who has not set it up, every page leads here (the
+/// page guard and the admin shell) until it is set up.
 #[component]
-pub fn TwoStepPage(#[prop(optional)] setup_required: bool) -> impl IntoView {
+pub fn TwoStepPage() -> impl IntoView {
+    let setup_required = SignedInAdmin::current().is_some_and(|admin| admin.must_set_up_two_step);
     let refresh = RwSignal::new(0u32);
     let first = SharedValue::new(|| {
         preloaded(|p| match p {
