@@ -1,7 +1,19 @@
-//! The browser entry point: hydrates the server-rendered console.
+//! The browser entry point: hydrates the server-rendered console. Hydration is asynchronous, so
+//! that a page whose code is a chunk of its own hydrates once that chunk has loaded; the page is
+//! marked live only then.
+
+use leptos::prelude::document;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::ui::App);
+    let Some(body) = document().body() else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        leptos::mount::hydrate_from_async(body, app::ui::App)
+            .await
+            .forget();
+        app::ui::mark_hydrated();
+    });
 }

@@ -12,7 +12,9 @@ pub mod unsaved;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+#[cfg(feature = "split")]
+use leptos_router::lazy_route;
+use leptos_router::{Lazy, LazyRoute, path};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -34,22 +36,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Called by the browser entry point once the whole page is hydrated (with the code of its page,
+/// which may have been loaded as a chunk of its own): the marker tells tests (and anyone
+/// debugging) that the interactive console is live, and the benchmark when that was.
+#[cfg(feature = "hydrate")]
+pub fn mark_hydrated() {
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark("hydrated");
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     unsaved::provide_unsaved_guard();
-    // Effects run only in the browser, once the page is hydrated: the marker tells tests (and
-    // anyone debugging) that the interactive console is live.
-    Effect::new(|_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-        #[cfg(feature = "hydrate")]
-        if let Some(performance) = window().performance() {
-            let _ = performance.mark("hydrated");
-        }
-    });
     view! {
         <Stylesheet id="leptos" href="/pkg/mail_security_console.css" />
         <Title formatter=|text: String| {
@@ -57,37 +60,72 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <Routes fallback=|| view! { <pages::NotFound /> }>
-                <Route path=path!("/login") view=login::LoginPage />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
                 <ParentRoute path=path!("") view=layout::AdminShell>
                     <Route path=path!("") view=pages::HomePage />
-                    <Route
-                        path=path!("security/mail")
-                        view=pages::MailSecurityPage
-                    />
-                    <Route
-                        path=path!("security/network")
-                        view=pages::NetworkSecurityPage
-                    />
-                    <Route path=path!("security/api-tokens") view=pages::ApiTokensPage />
-                    <Route
-                        path=path!("service/mail/general")
-                        view=pages::MailGeneralPage
-                    />
-                    <Route
-                        path=path!("company/languages")
-                        view=pages::LanguagesPage
-                    />
-                    <Route
-                        path=path!("company/administrators")
-                        view=pages::AdministratorsPage
-                    />
-                    <Route
-                        path=path!("audit")
-                        view=pages::AuditLogPage
-                    />
-                    <Route path=path!("account/two-step") view=|| view! { <pages::TwoStepPage /> } />
+                    <Route path=path!("security/mail") view={Lazy::<MailSecurityRoute>::new()} />
+                    <Route path=path!("security/network") view={Lazy::<NetworkSecurityRoute>::new()} />
+                    <Route path=path!("security/api-tokens") view={Lazy::<ApiTokensRoute>::new()} />
+                    <Route path=path!("service/mail/general") view={Lazy::<MailGeneralRoute>::new()} />
+                    <Route path=path!("company/languages") view={Lazy::<LanguagesRoute>::new()} />
+                    <Route path=path!("company/administrators") view={Lazy::<AdministratorsRoute>::new()} />
+                    <Route path=path!("audit") view={Lazy::<AuditLogRoute>::new()} />
+                    <Route path=path!("account/two-step") view={Lazy::<TwoStepRoute>::new()} />
                 </ParentRoute>
             </Routes>
         </Router>
     }
 }
+
+/// A page of the router. With the `split` feature its code is a chunk of its own that the browser
+/// loads when the page is first shown (split from the bundle by `cargo leptos build --split`), so
+/// that the first page of a visit does not carry every other page's code; the server renders it
+/// as any other page and names the chunks the page needs in its `<head>` to load them early.
+#[cfg(feature = "split")]
+macro_rules! lazy_page {
+    ($route:ident, $view:expr) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $view.into_any()
+            }
+        }
+    };
+}
+
+/// Without `split` (e.g. `cargo leptos watch`): the same routes, in the one bundle.
+#[cfg(not(feature = "split"))]
+macro_rules! lazy_page {
+    ($route:ident, $view:expr) => {
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                $view.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(LoginRoute, view! { <login::LoginPage /> });
+lazy_page!(MailSecurityRoute, view! { <pages::MailSecurityPage /> });
+lazy_page!(
+    NetworkSecurityRoute,
+    view! { <pages::NetworkSecurityPage /> }
+);
+lazy_page!(ApiTokensRoute, view! { <pages::ApiTokensPage /> });
+lazy_page!(MailGeneralRoute, view! { <pages::MailGeneralPage /> });
+lazy_page!(LanguagesRoute, view! { <pages::LanguagesPage /> });
+lazy_page!(AdministratorsRoute, view! { <pages::AdministratorsPage /> });
+lazy_page!(AuditLogRoute, view! { <pages::AuditLogPage /> });
+lazy_page!(TwoStepRoute, view! { <pages::TwoStepPage /> });
