@@ -78,7 +78,8 @@ mod server {
     /// The server function whose answer a page renders from first.
     #[derive(Clone, Copy)]
     enum Answer {
-        /// The two-step set-up, which stands in for every page until the admin has set it up.
+        /// My account > Two-step verification (also where the page guard sends an admin who must
+        /// set it up, so no other page is loaded for them).
         TwoStep,
         AuditLog,
         Administrators,
@@ -92,7 +93,7 @@ mod server {
         let may_open = |page: Page| actor.role.grants(page.entry().view);
         if path == "/login" {
             None
-        } else if actor.two_step_missing || path == TWO_STEP_PATH {
+        } else if path == TWO_STEP_PATH {
             Some(Needs::Answer(Answer::TwoStep))
         } else if let Some(view) = SettingsView::for_path(path) {
             may_open(view.page()).then_some(Needs::Settings)

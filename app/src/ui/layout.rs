@@ -190,12 +190,19 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
                 {groups}
             </nav>
             <main class="content">
-                {move || {
-                    if setup_required && location.pathname.get() != TWO_STEP_PATH {
-                        set_up_first().into_any()
-                    } else {
-                        view! { <Outlet /> }.into_any()
+                {if setup_required {
+                    view! {
+                        {move || {
+                            if location.pathname.get() == TWO_STEP_PATH {
+                                view! { <Outlet /> }.into_any()
+                            } else {
+                                set_up_first().into_any()
+                            }
+                        }}
                     }
+                    .into_any()
+                } else {
+                    view! { <Outlet /> }.into_any()
                 }}
             </main>
         </div>
