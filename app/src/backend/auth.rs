@@ -4,6 +4,7 @@ use super::audit::{self, Author, Channel, Record};
 use super::entities::{company, user};
 use super::passwords::Lane;
 use super::prepared::CachedSql;
+use super::rate_limit::{NewLocks, Refusal};
 use super::sessions::{AUTH_KEY, PENDING_KEY, SessionAuth};
 use super::state::AppState;
 use crate::domain::{EmailAddress, Plan, Role};
@@ -14,6 +15,7 @@ use sea_orm::{
 };
 use std::net::IpAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tower_sessions::Session;
 
 /// The signed-in administrator, as loaded fresh from the database for this request.
@@ -222,6 +224,7 @@ pub async fn sign_in(
         return Err(AppError::validation("password", "Enter your password."));
     }
     if let Some(wait) = state.limiter.retry_after(email.trim(), client) {
+        audit_refusal(state, email, client, channel, Refusal::Locked, wait).await;
         return Err(AppError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         });
@@ -232,6 +235,7 @@ pub async fn sign_in(
     let lane = if state.limiter.failed_recently(email.trim(), client) {
         if let Err(wait) = state.limiter.turn_after_failures().await {
             tracing::info!(%client, "sign-in refused: no turn for a check after failures");
+            audit_refusal(state, email, client, channel, Refusal::NoTurn, wait).await;
             return Err(AppError::RateLimited {
                 retry_after_secs: wait.as_secs().max(1),
             });
@@ -267,8 +271,11 @@ pub async fn sign_in(
     let user = match found {
         Some(user) if matches && user.active => user,
         other => {
-            state.limiter.record_failure(email.trim(), client);
+            let locks = state.limiter.record_failure(email.trim(), client);
             tracing::info!(%client, "sign-in refused");
+            if locks.longest().is_some() {
+                tracing::warn!(%client, ?locks, "sign-ins locked after repeated failures");
+            }
             // Failures against a real account go to its company's log; others have no company.
             if let Some(user) = other {
                 let reason = if !user.active {
@@ -279,7 +286,7 @@ pub async fn sign_in(
                 if let Err(e) = audit::append(
                     &state.db,
                     &author(&user),
-                    Record::event(SIGN_IN_MENU, "Sign in", user.email.clone(), reason),
+                    failure_record(&user.email, reason, &locks, client),
                 )
                 .await
                 {
@@ -322,6 +329,118 @@ pub async fn sign_in(
     complete_sign_in(state, session, &user, author(&user), "Success")
         .await
         .map(SignInStep::Done)
+}
+
+/// What the audit log says of the locks a failure began ("Sign-ins to this account locked for 3
+/// minutes"), beside the failure's result.
+fn locks_text(locks: &NewLocks, client: IpAddr) -> Option<String> {
+    let account = locks
+        .account
+        .map(|wait| format!("sign-ins to this account locked for {}", how_long(wait)));
+    let address = locks
+        .client
+        .map(|wait| format!("sign-ins from {client} locked for {}", how_long(wait)));
+    let text = account
+        .into_iter()
+        .chain(address)
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
+/// A lock's length as the audit log gives it: seconds under two minutes, else whole minutes
+/// (rounded up).
+fn how_long(wait: Duration) -> String {
+    let secs = wait.as_secs().max(1);
+    match secs {
+        1 => "1 second".to_string(),
+        2..120 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
+/// A failed sign-in's audit record, with the locks it began as its new value.
+fn failure_record<'a>(
+    email: &str,
+    reason: &'a str,
+    locks: &NewLocks,
+    client: IpAddr,
+) -> Record<'a> {
+    Record {
+        new_value: locks_text(locks, client),
+        ..Record::event(SIGN_IN_MENU, "Sign in", email.to_string(), reason)
+    }
+}
+
+/// Writes a sign-in refused without a password check to the account's audit log, when the account
+/// exists and this is the first such refusal of this kind for it within the limits' window (see
+/// `rate_limit`). A failure to write is logged; the refusal stands either way.
+async fn audit_refusal(
+    state: &AppState,
+    email: &str,
+    client: IpAddr,
+    channel: Channel,
+    why: Refusal,
+    wait: Duration,
+) {
+    if !state.limiter.first_refusal_in_window(email.trim(), why) {
+        return;
+    }
+    let Ok(address) = EmailAddress::parse(email) else {
+        return;
+    };
+    let found = user::Entity::find()
+        .filter(user::Column::Email.eq(address.as_str()))
+        .one(&state.db)
+        .await;
+    match found {
+        Ok(Some(user)) => append_refusal(state, &user, client, channel, why, wait).await,
+        Ok(None) => {}
+        Err(e) => tracing::error!(error = %e, "looking up the account of a refused sign-in failed"),
+    }
+}
+
+async fn append_refusal(
+    state: &AppState,
+    user: &user::Model,
+    client: IpAddr,
+    channel: Channel,
+    why: Refusal,
+    wait: Duration,
+) {
+    let window = how_long(state.limiter.window());
+    let (result, detail) = match why {
+        Refusal::Locked => (
+            "Refused: locked",
+            format!(
+                "Locked after repeated failures, for {} more; further refusals within {window} are not recorded",
+                how_long(wait)
+            ),
+        ),
+        Refusal::NoTurn => (
+            "Refused: try again later",
+            format!(
+                "Too many sign-ins after failures across the console; asked to try again in {}; further refusals within {window} are not recorded",
+                how_long(wait)
+            ),
+        ),
+    };
+    let author = Author {
+        company_id: user.company_id,
+        user_id: Some(user.id),
+        email: user.email.clone(),
+        client_ip: client,
+        channel,
+    };
+    let record = Record {
+        new_value: Some(detail),
+        ..Record::event(SIGN_IN_MENU, "Sign in", user.email.clone(), result)
+    };
+    if let Err(e) = audit::append(&state.db, &author, record).await {
+        tracing::error!(error = %e, "writing a refused sign-in to the audit log failed");
+    }
 }
 
 fn session_auth(user: &user::Model) -> SessionAuth {
@@ -391,6 +510,12 @@ pub async fn verify_two_step(
         return Err(AppError::Unauthenticated);
     };
     if let Some(wait) = state.limiter.retry_after(&user.email, client) {
+        if state
+            .limiter
+            .first_refusal_in_window(&user.email, Refusal::Locked)
+        {
+            append_refusal(state, &user, client, channel, Refusal::Locked, wait).await;
+        }
         return Err(AppError::RateLimited {
             retry_after_secs: wait.as_secs().max(1),
         });
@@ -409,16 +534,11 @@ pub async fn verify_two_step(
         channel,
     };
     if !super::two_step::verify_code(state, &user, code).await? {
-        state.limiter.record_failure(&user.email, client);
+        let locks = state.limiter.record_failure(&user.email, client);
         if let Err(e) = audit::append(
             &state.db,
             &author,
-            Record::event(
-                SIGN_IN_MENU,
-                "Sign in",
-                user.email.clone(),
-                "Failure: wrong code",
-            ),
+            failure_record(&user.email, "Failure: wrong code", &locks, client),
         )
         .await
         {

@@ -10,6 +10,10 @@
 //! address cannot stop, then costs the console a few hashes a minute, not a core; the price is that
 //! an owner whose account or address failed recently may be asked to try again while a storm lasts.
 //!
+//! Refusals are written to the account's audit log (by `auth`): a failure that begins a lock says
+//! so, and a refusal without a password check is written once per account and kind per window, so
+//! that a storm of refused sign-ins cannot fill the log or cost a write each.
+//!
 //! Limits are kept in the memory of each server process; with several replicas each replica
 //! counts on its own (documented in the README).
 
@@ -45,6 +49,29 @@ impl Default for SignInLimits {
             after_failures_burst: 30,
             after_failures_wait: Duration::from_secs(5),
         }
+    }
+}
+
+/// Why a sign-in was refused before its password was checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Refusal {
+    /// The account or the address is locked after its limit of failures.
+    Locked,
+    /// No turn came for a check after failures (the console-wide pace).
+    NoTurn,
+}
+
+/// The locks a failure began, with how long each lasts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NewLocks {
+    pub account: Option<Duration>,
+    pub client: Option<Duration>,
+}
+
+impl NewLocks {
+    /// The longer of the locks begun, if any.
+    pub fn longest(&self) -> Option<Duration> {
+        self.account.into_iter().chain(self.client).max()
     }
 }
 
@@ -94,16 +121,21 @@ impl<K: Hash + Eq + Clone> KeyedLimit<K> {
             .is_some_and(|at| at.elapsed() < self.window)
     }
 
-    fn record_failure(&self, key: K) {
+    /// Counts a failure; `Some(lock)` when it began a lock of the key.
+    fn record_failure(&self, key: K) -> Option<Duration> {
         self.last_failure
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert(key.clone(), Instant::now());
-        if let Err(not_until) = self.limiter.check_key(&key) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let mut locked = self.locked_until.lock().unwrap_or_else(|p| p.into_inner());
-            locked.insert(key, Instant::now() + wait.max(Duration::from_secs(1)));
-        }
+        let not_until = self.limiter.check_key(&key).err()?;
+        let wait = not_until
+            .wait_time_from(DefaultClock::default().now())
+            .max(Duration::from_secs(1));
+        let mut locked = self.locked_until.lock().unwrap_or_else(|p| p.into_inner());
+        let now = Instant::now();
+        let already = locked.get(&key).is_some_and(|until| *until > now);
+        locked.insert(key, now + wait);
+        (!already).then_some(wait)
     }
 
     fn forget_old(&self) {
@@ -124,6 +156,9 @@ pub struct SignInLimiter {
     after_failures: DefaultDirectRateLimiter,
     after_failures_interval: Duration,
     after_failures_wait: Duration,
+    /// Refusals already written to an account's audit log, by account and kind, kept one window.
+    noted: Mutex<HashMap<(String, Refusal), Instant>>,
+    window: Duration,
 }
 
 impl SignInLimiter {
@@ -139,6 +174,8 @@ impl SignInLimiter {
             after_failures: RateLimiter::direct(pace),
             after_failures_interval: interval,
             after_failures_wait: limits.after_failures_wait,
+            noted: Mutex::new(HashMap::new()),
+            window: limits.window,
         }
     }
 
@@ -165,15 +202,37 @@ impl SignInLimiter {
             || self.clients.failed_recently(&client)
     }
 
-    pub fn record_failure(&self, account: &str, client: IpAddr) {
-        self.accounts.record_failure(account.to_lowercase());
-        self.clients.record_failure(client);
+    /// How long failures are remembered, and refusals noted once.
+    pub fn window(&self) -> Duration {
+        self.window
+    }
+
+    /// Counts a failure for the account and the address; says which locks it began.
+    pub fn record_failure(&self, account: &str, client: IpAddr) -> NewLocks {
+        NewLocks {
+            account: self.accounts.record_failure(account.to_lowercase()),
+            client: self.clients.record_failure(client),
+        }
+    }
+
+    /// Whether a refusal of this kind for this account is the first within the window, and so is
+    /// to be written to the account's audit log; later ones within the window are not.
+    pub fn first_refusal_in_window(&self, account: &str, why: Refusal) -> bool {
+        let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (account.to_lowercase(), why);
+        if noted.get(&key).is_some_and(|at| at.elapsed() < self.window) {
+            return false;
+        }
+        noted.insert(key, Instant::now());
+        true
     }
 
     /// Drops state of keys that have fully recovered; called periodically.
     pub fn forget_old(&self) {
         self.accounts.forget_old();
         self.clients.forget_old();
+        let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
+        noted.retain(|_, at| at.elapsed() < self.window);
     }
 }
 
@@ -193,14 +252,34 @@ mod tests {
             ..SignInLimits::default()
         });
         for _ in 0..2 {
-            limiter.record_failure("kim@example.com", IP);
+            assert_eq!(
+                limiter.record_failure("kim@example.com", IP),
+                NewLocks::default()
+            );
             assert!(limiter.retry_after("kim@example.com", IP).is_none());
         }
-        limiter.record_failure("KIM@example.com", IP);
+        let began = limiter.record_failure("KIM@example.com", IP);
+        assert!(began.client.is_none());
+        assert!(began.account.is_some_and(|w| w > Duration::from_secs(30)));
         let wait = limiter.retry_after("kim@example.com", IP);
         assert!(wait.is_some_and(|w| w > Duration::from_secs(30)));
         // Another account from the same address is not affected.
         assert!(limiter.retry_after("lee@example.com", IP).is_none());
+    }
+
+    #[test]
+    fn notes_each_kind_of_refusal_once_per_account_and_window() {
+        let limiter = SignInLimiter::new(SignInLimits {
+            window: Duration::from_millis(50),
+            ..SignInLimits::default()
+        });
+        assert!(limiter.first_refusal_in_window("kim@example.com", Refusal::Locked));
+        assert!(!limiter.first_refusal_in_window("KIM@example.com", Refusal::Locked));
+        assert!(limiter.first_refusal_in_window("kim@example.com", Refusal::NoTurn));
+        assert!(limiter.first_refusal_in_window("lee@example.com", Refusal::Locked));
+        std::thread::sleep(Duration::from_millis(60));
+        limiter.forget_old();
+        assert!(limiter.first_refusal_in_window("kim@example.com", Refusal::Locked));
     }
 
     #[tokio::test]

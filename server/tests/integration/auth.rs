@@ -2,8 +2,9 @@
 
 use crate::both;
 use crate::harness::{Backend, PASSWORD, TestApp, email};
+use crate::settings::audit_rows;
 use app::domain::Role;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 async fn body(res: reqwest::Response) -> Value {
     res.json::<Value>().await.unwrap_or(Value::Null)
@@ -75,8 +76,40 @@ async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
     let err = body(res).await;
     assert_eq!(err["kind"], "rate_limited");
     assert!(err["retry_after_secs"].as_u64().is_some_and(|s| s > 0));
+    // Asking again while locked is refused alike, and not written to the log again.
+    for _ in 0..2 {
+        assert_eq!(app.sign_in(&client, &target, PASSWORD).await.status(), 429);
+    }
     // Other accounts from the same client still sign in.
-    app.signed_in(Role::SuperAdmin).await;
+    let admin = app.signed_in(Role::SuperAdmin).await;
+    // The company's audit log says when the lock began and that the account was refused while
+    // locked, once.
+    let rows = audit_rows(&app, &admin, json!({"result": "failure", "text": target})).await;
+    let with = |result: &str, detail: &str| {
+        rows.iter()
+            .filter(|r| {
+                r["result"] == result
+                    && r["new_value"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .starts_with(detail)
+            })
+            .count()
+    };
+    assert_eq!(with("Failure: wrong password", ""), 3, "{rows:?}");
+    assert_eq!(
+        with(
+            "Failure: wrong password",
+            "Sign-ins to this account locked for "
+        ),
+        1,
+        "{rows:?}"
+    );
+    assert_eq!(
+        with("Refused: locked", "Locked after repeated failures, for "),
+        1,
+        "{rows:?}"
+    );
     app.finish().await;
 }
 both!(
@@ -142,6 +175,8 @@ async fn checks_after_failures_keep_a_console_wide_pace(backend: Backend) {
     assert_eq!(err["kind"], "rate_limited");
     assert_eq!(err["retry_after_secs"], 600);
     assert_eq!(checks(), before, "no password check without a turn");
+    // A second refusal reads the same; the account's log has the first only.
+    assert_eq!(app.sign_in(&client, &target, PASSWORD).await.status(), 429);
     // Another admin from another address has no failures behind them: not paced.
     let elsewhere = reqwest::Client::builder()
         .cookie_store(true)
@@ -155,6 +190,22 @@ async fn checks_after_failures_keep_a_console_wide_pace(backend: Backend) {
     assert_eq!(
         app.call(&elsewhere, "current_admin", &[]).await.status(),
         200
+    );
+    let rows = audit_rows(
+        &app,
+        &elsewhere,
+        json!({"result": "failure", "text": target}),
+    )
+    .await;
+    let refused: Vec<&str> = rows
+        .iter()
+        .filter(|r| r["result"] == "Refused: try again later")
+        .filter_map(|r| r["new_value"].as_str())
+        .collect();
+    assert_eq!(refused.len(), 1, "{rows:?}");
+    assert!(
+        refused[0].contains("asked to try again in 10 minutes"),
+        "{refused:?}"
     );
     app.finish().await;
 }

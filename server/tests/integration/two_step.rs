@@ -4,9 +4,10 @@
 
 use crate::both;
 use crate::harness::{Backend, PASSWORD, TestApp, email};
+use crate::settings::audit_rows;
 use app::domain::Role;
 use sea_orm::EntityTrait;
-use serde_json::Value;
+use serde_json::{Value, json};
 use server::startup::SESSION_COOKIE;
 
 fn code_at(secret_base32: &str, offset_secs: i64) -> String {
@@ -242,6 +243,35 @@ async fn wrong_codes_count_toward_the_sign_in_limits(backend: Backend) {
         .call(&client, "verify_two_step", &[("code", &code_at(&key, 30))])
         .await;
     assert_eq!(res.status(), 429);
+    // The log says which failure locked the account, and notes the refusals while locked once.
+    let boss = app.signed_in(Role::SuperAdmin).await;
+    let rows = audit_rows(
+        &app,
+        &boss,
+        json!({"result": "failure", "text": email(Role::MailAdmin)}),
+    )
+    .await;
+    let with = |result: &str, detail: &str| {
+        rows.iter()
+            .filter(|r| {
+                r["result"] == result
+                    && r["new_value"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .starts_with(detail)
+            })
+            .count()
+    };
+    assert_eq!(with("Failure: wrong code", ""), 3, "{rows:?}");
+    assert_eq!(
+        with(
+            "Failure: wrong code",
+            "Sign-ins to this account locked for "
+        ),
+        1,
+        "{rows:?}"
+    );
+    assert_eq!(with("Refused: locked", ""), 1, "{rows:?}");
     app.finish().await;
 }
 both!(
