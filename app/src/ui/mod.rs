@@ -58,21 +58,21 @@ pub fn App() -> impl IntoView {
         <Title formatter=|text: String| {
             if text.is_empty() { "Admin console".to_string() } else { format!("{text} - Admin console") }
         } />
-        // The settings pages and the sign-in page are in the main part of the bundle; the pages
-        // outside settings load their code as chunks of their own (`lazy_page!`). All pages lazy
-        // made Mail Security's first load 54 files whose shared code compressed worse and took
-        // longer to hydrate, and a lazy sign-in route was named for preloading on every page
-        // (bench/FINDINGS.md).
+        // Mail Security and the sign-in page are in the main part of the bundle, and with them
+        // the code the settings pages share; every other page loads its own code as a chunk
+        // (`lazy_page!`). All pages lazy made Mail Security's first load 54 files whose shared
+        // code compressed worse and took longer to hydrate, and a lazy sign-in route was named
+        // for preloading on every page (bench/FINDINGS.md).
         <Router>
             <Routes fallback=|| view! { <pages::NotFound /> }>
                 <Route path=path!("/login") view=login::LoginPage />
                 <ParentRoute path=path!("") view=layout::AdminShell>
-                    <Route path=path!("") view=pages::HomePage />
+                    <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("security/mail") view=pages::MailSecurityPage />
-                    <Route path=path!("security/network") view=pages::NetworkSecurityPage />
+                    <Route path=path!("security/network") view={Lazy::<NetworkRoute>::new()} />
                     <Route path=path!("security/api-tokens") view={Lazy::<ApiTokensRoute>::new()} />
-                    <Route path=path!("service/mail/general") view=pages::MailGeneralPage />
-                    <Route path=path!("company/languages") view=pages::LanguagesPage />
+                    <Route path=path!("service/mail/general") view={Lazy::<MailGeneralRoute>::new()} />
+                    <Route path=path!("company/languages") view={Lazy::<LanguagesRoute>::new()} />
                     <Route path=path!("company/administrators") view={Lazy::<AdministratorsRoute>::new()} />
                     <Route path=path!("audit") view={Lazy::<AuditLogRoute>::new()} />
                     <Route path=path!("account/two-step") view={Lazy::<TwoStepRoute>::new()} />
@@ -122,6 +122,10 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(HomeRoute, view! { <pages::HomePage /> });
+lazy_page!(NetworkRoute, view! { <pages::NetworkSecurityPage /> });
+lazy_page!(MailGeneralRoute, view! { <pages::MailGeneralPage /> });
+lazy_page!(LanguagesRoute, view! { <pages::LanguagesPage /> });
 lazy_page!(ApiTokensRoute, view! { <pages::ApiTokensPage /> });
 lazy_page!(AdministratorsRoute, view! { <pages::AdministratorsPage /> });
 lazy_page!(AuditLogRoute, view! { <pages::AuditLogPage /> });
