@@ -19,7 +19,10 @@ const DURATION = process.env.BENCH_SECONDS ?? '10';
 // alternating order), and reports medians: one noisy spell on a shared machine then moves one
 // round, not the result.
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? '3'));
-const withPostgres = process.argv.includes('--postgres');
+// --postgres: also on Postgres; --only-postgres: on Postgres alone (no SQLite, browser or bundle
+// rows), for comparing server settings such as DB_MAX_CONNECTIONS quickly.
+const onlyPostgres = process.argv.includes('--only-postgres');
+const withPostgres = onlyPostgres || process.argv.includes('--postgres');
 
 const freePort = () =>
   new Promise((ok) => {
@@ -523,7 +526,7 @@ async function measure(label, databaseUrl) {
 
 const work = mkdtempSync(join(tmpdir(), 'console-bench-'));
 try {
-  await measure('SQLite', `sqlite://${work}/bench.db?mode=rwc`);
+  if (!onlyPostgres) await measure('SQLite', `sqlite://${work}/bench.db?mode=rwc`);
   if (withPostgres) {
     const admin = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
     const name = `console_bench_${process.pid}`;
