@@ -175,7 +175,10 @@ mod tests {
         assert_eq!(default_pool_size("sqlite://data/console.db?mode=rwc"), 4);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let postgres = default_pool_size("postgres://localhost/console");
-        assert_eq!(postgres, u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4));
+        assert_eq!(
+            postgres,
+            u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
+        );
         assert!(postgres >= 4);
     }
 
