@@ -12,7 +12,8 @@
 //!
 //! Refusals are written to the account's audit log (by `auth`): a failure that begins a lock says
 //! so, and a refusal without a password check is written once per account and kind per window, so
-//! that a storm of refused sign-ins cannot fill the log or cost a write each.
+//! that a storm of refused sign-ins cannot fill the log or cost a write each; and for at most
+//! `NOTED_MAX` addresses per window, so that one inventing addresses cannot fill the memory.
 //!
 //! Limits are kept in the memory of each server process; with several replicas each replica
 //! counts on its own (documented in the README).
@@ -24,6 +25,7 @@ use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Clone, Copy, Debug)]
@@ -158,8 +160,13 @@ pub struct SignInLimiter {
     after_failures_wait: Duration,
     /// Refusals already written to an account's audit log, by account and kind, kept one window.
     noted: Mutex<HashMap<(String, Refusal), Instant>>,
+    /// Whether `noted` was found full within the current window (logged once).
+    noted_full: AtomicBool,
     window: Duration,
 }
+
+/// Refusals noted at most, by account and kind, within a window (see `first_refusal_in_window`).
+const NOTED_MAX: usize = 4096;
 
 impl SignInLimiter {
     pub fn new(limits: SignInLimits) -> Self {
@@ -175,6 +182,7 @@ impl SignInLimiter {
             after_failures_interval: interval,
             after_failures_wait: limits.after_failures_wait,
             noted: Mutex::new(HashMap::new()),
+            noted_full: AtomicBool::new(false),
             window: limits.window,
         }
     }
@@ -216,12 +224,27 @@ impl SignInLimiter {
     }
 
     /// Whether a refusal of this kind for this account is the first within the window, and so is
-    /// to be written to the account's audit log; later ones within the window are not.
+    /// to be written to the account's audit log; later ones within the window are not. The
+    /// addresses come from the caller, who may send a new one with each refused attempt, so at
+    /// most `NOTED_MAX` are kept: beyond that, refusals for further addresses within the window
+    /// are not written (and the server logs that once per window).
     pub fn first_refusal_in_window(&self, account: &str, why: Refusal) -> bool {
         let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
         let key = (account.to_lowercase(), why);
         if noted.get(&key).is_some_and(|at| at.elapsed() < self.window) {
             return false;
+        }
+        if noted.len() >= NOTED_MAX && !noted.contains_key(&key) {
+            noted.retain(|_, at| at.elapsed() < self.window);
+            if noted.len() >= NOTED_MAX {
+                if !self.noted_full.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        kept = NOTED_MAX,
+                        "refused sign-ins for more addresses than are kept: further ones within the window are not written to the audit log"
+                    );
+                }
+                return false;
+            }
         }
         noted.insert(key, Instant::now());
         true
@@ -233,6 +256,9 @@ impl SignInLimiter {
         self.clients.forget_old();
         let mut noted = self.noted.lock().unwrap_or_else(|p| p.into_inner());
         noted.retain(|_, at| at.elapsed() < self.window);
+        if noted.len() < NOTED_MAX {
+            self.noted_full.store(false, Ordering::Relaxed);
+        }
     }
 }
 
@@ -280,6 +306,26 @@ mod tests {
         std::thread::sleep(Duration::from_millis(60));
         limiter.forget_old();
         assert!(limiter.first_refusal_in_window("kim@example.com", Refusal::Locked));
+    }
+
+    #[test]
+    fn keeps_a_bounded_number_of_noted_refusals() {
+        let limiter = SignInLimiter::new(SignInLimits::default());
+        for i in 0..NOTED_MAX {
+            assert!(limiter.first_refusal_in_window(&format!("u{i}@example.com"), Refusal::Locked));
+        }
+        // A caller inventing a new address for each attempt stops being noted, and the map stops
+        // growing; those already noted stay noted.
+        assert!(!limiter.first_refusal_in_window("new@example.com", Refusal::Locked));
+        assert!(!limiter.first_refusal_in_window("u0@example.com", Refusal::Locked));
+        assert_eq!(
+            limiter
+                .noted
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .len(),
+            NOTED_MAX
+        );
     }
 
     #[tokio::test]
