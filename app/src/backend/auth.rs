@@ -584,6 +584,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lock_lengths_read_as_people_say_them() {
+        assert_eq!(how_long(Duration::from_millis(300)), "1 second");
+        assert_eq!(how_long(Duration::from_secs(45)), "45 seconds");
+        assert_eq!(how_long(Duration::from_secs(119)), "119 seconds");
+        assert_eq!(how_long(Duration::from_secs(180)), "3 minutes");
+        assert_eq!(how_long(Duration::from_secs(181)), "4 minutes");
+    }
+
+    #[test]
+    fn a_failure_says_which_locks_it_began() {
+        let client = IpAddr::from([10, 0, 0, 1]);
+        assert_eq!(locks_text(&NewLocks::default(), client), None);
+        let account = NewLocks {
+            account: Some(Duration::from_secs(180)),
+            client: None,
+        };
+        assert_eq!(
+            locks_text(&account, client).as_deref(),
+            Some("Sign-ins to this account locked for 3 minutes")
+        );
+        let both = NewLocks {
+            client: Some(Duration::from_secs(45)),
+            ..account
+        };
+        assert_eq!(
+            locks_text(&both, client).as_deref(),
+            Some(
+                "Sign-ins to this account locked for 3 minutes; sign-ins from 10.0.0.1 locked for 45 seconds"
+            )
+        );
+        let address = NewLocks {
+            account: None,
+            ..both
+        };
+        assert_eq!(
+            locks_text(&address, client).as_deref(),
+            Some("Sign-ins from 10.0.0.1 locked for 45 seconds")
+        );
+    }
+
+    #[test]
     fn the_kept_query_binds_its_one_value() {
         USER_WITH_COMPANY.assert_binds(1);
     }
