@@ -244,14 +244,9 @@ pub async fn sign_in(
     } else {
         Lane::Usual
     };
-    let found = match EmailAddress::parse(email) {
-        Ok(address) => user::Entity::find()
-            .filter(user::Column::Email.eq(address.as_str()))
-            .one(&state.db)
-            .await
-            .map_err(|e| internal("looking up the account failed", e))?,
-        Err(_) => None,
-    };
+    let found = find_account(state, email)
+        .await
+        .map_err(|e| internal("looking up the account failed", e))?;
     let matches = state
         .hasher
         .verify(
@@ -261,19 +256,13 @@ pub async fn sign_in(
         )
         .await
         .map_err(|e| internal("checking the password failed", e))?;
-    let author = |user: &user::Model| Author {
-        company_id: user.company_id,
-        user_id: Some(user.id),
-        email: user.email.clone(),
-        client_ip: client,
-        channel,
-    };
+    let author = |user: &user::Model| author_of(user, client, channel);
     let user = match found {
         Some(user) if matches && user.active => user,
         other => {
             let locks = state.limiter.record_failure(email.trim(), client);
             tracing::info!(%client, "sign-in refused");
-            if locks.longest().is_some() {
+            if locks != NewLocks::default() {
                 tracing::warn!(%client, ?locks, "sign-ins locked after repeated failures");
             }
             // Failures against a real account go to its company's log; others have no company.
@@ -329,6 +318,28 @@ pub async fn sign_in(
     complete_sign_in(state, session, &user, author(&user), "Success")
         .await
         .map(SignInStep::Done)
+}
+
+/// The account with this e-mail address, if the address is well-formed and the account exists.
+async fn find_account(state: &AppState, email: &str) -> Result<Option<user::Model>, DbErr> {
+    let Ok(address) = EmailAddress::parse(email) else {
+        return Ok(None);
+    };
+    user::Entity::find()
+        .filter(user::Column::Email.eq(address.as_str()))
+        .one(&state.db)
+        .await
+}
+
+/// The audit log's author for something `user` did, or that was done in their name, from `client`.
+fn author_of(user: &user::Model, client: IpAddr, channel: Channel) -> Author {
+    Author {
+        company_id: user.company_id,
+        user_id: Some(user.id),
+        email: user.email.clone(),
+        client_ip: client,
+        channel,
+    }
 }
 
 /// What the audit log says of the locks a failure began ("Sign-ins to this account locked for 3
@@ -388,14 +399,7 @@ async fn audit_refusal(
     if !state.limiter.first_refusal_in_window(email.trim(), why) {
         return;
     }
-    let Ok(address) = EmailAddress::parse(email) else {
-        return;
-    };
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(address.as_str()))
-        .one(&state.db)
-        .await;
-    match found {
+    match find_account(state, email).await {
         Ok(Some(user)) => append_refusal(state, &user, client, channel, why, wait).await,
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "looking up the account of a refused sign-in failed"),
@@ -427,13 +431,7 @@ async fn append_refusal(
             ),
         ),
     };
-    let author = Author {
-        company_id: user.company_id,
-        user_id: Some(user.id),
-        email: user.email.clone(),
-        client_ip: client,
-        channel,
-    };
+    let author = author_of(user, client, channel);
     let record = Record {
         new_value: Some(detail),
         ..Record::event(SIGN_IN_MENU, "Sign in", user.email.clone(), result)
@@ -526,13 +524,7 @@ pub async fn verify_two_step(
             "Enter the code from your authenticator app, or a recovery code.",
         ));
     }
-    let author = Author {
-        company_id: user.company_id,
-        user_id: Some(user.id),
-        email: user.email.clone(),
-        client_ip: client,
-        channel,
-    };
+    let author = author_of(&user, client, channel);
     if !super::two_step::verify_code(state, &user, code).await? {
         let locks = state.limiter.record_failure(&user.email, client);
         if let Err(e) = audit::append(

@@ -25,7 +25,11 @@ pub fn default_pool_size(url: &str) -> u32 {
     if is_sqlite(url) {
         return 4;
     }
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    postgres_pool_size(std::thread::available_parallelism().map_or(2, |n| n.get()))
+}
+
+/// Twice `cores`, at least 4 (see `default_pool_size`).
+fn postgres_pool_size(cores: usize) -> u32 {
     u32::try_from(cores.saturating_mul(2))
         .unwrap_or(u32::MAX)
         .max(4)
@@ -168,18 +172,17 @@ pub async fn ping(db: &DatabaseConnection) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{default_pool_size, sqlite_file};
+    use super::{default_pool_size, postgres_pool_size, sqlite_file};
 
     #[test]
     fn pools_are_sized_for_the_database() {
         assert_eq!(default_pool_size("sqlite://data/console.db?mode=rwc"), 4);
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let postgres = default_pool_size("postgres://localhost/console");
-        assert_eq!(
-            postgres,
-            u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
-        );
-        assert!(postgres >= 4);
+        assert!(default_pool_size("postgres://localhost/console") >= 4);
+        assert_eq!(postgres_pool_size(1), 4);
+        assert_eq!(postgres_pool_size(2), 4);
+        assert_eq!(postgres_pool_size(3), 6);
+        assert_eq!(postgres_pool_size(16), 32);
+        assert_eq!(postgres_pool_size(usize::MAX), u32::MAX);
     }
 
     #[test]

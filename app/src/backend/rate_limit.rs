@@ -70,13 +70,6 @@ pub struct NewLocks {
     pub client: Option<Duration>,
 }
 
-impl NewLocks {
-    /// The longer of the locks begun, if any.
-    pub fn longest(&self) -> Option<Duration> {
-        self.account.into_iter().chain(self.client).max()
-    }
-}
-
 struct KeyedLimit<K: Hash + Eq + Clone> {
     limiter: DefaultKeyedRateLimiter<K>,
     locked_until: Mutex<HashMap<K, Instant>>,

@@ -2,7 +2,7 @@
 
 use crate::both;
 use crate::harness::{Backend, PASSWORD, TestApp, email};
-use crate::settings::audit_rows;
+use crate::settings::{audit_rows, count_audit};
 use app::domain::Role;
 use serde_json::{Value, json};
 
@@ -85,17 +85,7 @@ async fn failed_sign_ins_are_limited_per_account(backend: Backend) {
     // The company's audit log says when the lock began and that the account was refused while
     // locked, once.
     let rows = audit_rows(&app, &admin, json!({"result": "failure", "text": target})).await;
-    let with = |result: &str, detail: &str| {
-        rows.iter()
-            .filter(|r| {
-                r["result"] == result
-                    && r["new_value"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .starts_with(detail)
-            })
-            .count()
-    };
+    let with = |result: &str, detail: &str| count_audit(&rows, result, detail);
     assert_eq!(with("Failure: wrong password", ""), 3, "{rows:?}");
     assert_eq!(
         with(

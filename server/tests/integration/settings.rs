@@ -47,6 +47,19 @@ pub async fn audit_rows(app: &TestApp, client: &reqwest::Client, query: Value) -
         .unwrap_or_default()
 }
 
+/// How many audit rows have this result and a new value starting with `detail` ("" for any).
+pub fn count_audit(rows: &[Value], result: &str, detail: &str) -> usize {
+    rows.iter()
+        .filter(|r| {
+            r["result"] == result
+                && r["new_value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with(detail)
+        })
+        .count()
+}
+
 async fn import_rows(app: &TestApp) -> u64 {
     use sea_orm::{EntityTrait, PaginatorTrait};
     app::backend::entities::import_setting::Entity::find()

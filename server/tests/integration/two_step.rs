@@ -4,7 +4,7 @@
 
 use crate::both;
 use crate::harness::{Backend, PASSWORD, TestApp, email};
-use crate::settings::audit_rows;
+use crate::settings::{audit_rows, count_audit};
 use app::domain::Role;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
@@ -251,17 +251,7 @@ async fn wrong_codes_count_toward_the_sign_in_limits(backend: Backend) {
         json!({"result": "failure", "text": email(Role::MailAdmin)}),
     )
     .await;
-    let with = |result: &str, detail: &str| {
-        rows.iter()
-            .filter(|r| {
-                r["result"] == result
-                    && r["new_value"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .starts_with(detail)
-            })
-            .count()
-    };
+    let with = |result: &str, detail: &str| count_audit(&rows, result, detail);
     assert_eq!(with("Failure: wrong code", ""), 3, "{rows:?}");
     assert_eq!(
         with(
