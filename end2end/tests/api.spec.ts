@@ -61,6 +61,7 @@ test('the preview and the API decide the same for the same message', async ({ pa
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
 
   const preview = page.getByRole('region', { name: 'Preview as member' });
+  await preview.getByRole('button', { name: 'Show preview' }).click();
   await preview.getByLabel('Recipients').fill(`colleague@${company.domain}, partner@example.net`);
   await preview.getByLabel('Attachment sizes in MB (comma-separated)').fill('2, 40, 5000');
   await preview.getByLabel('Security level').selectOption({ label: 'Board only' });

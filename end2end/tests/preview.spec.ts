@@ -1,9 +1,47 @@
-import { test, expect, signIn, createCompany } from './fixtures';
+import { test, expect, signIn, createCompany, hydrated } from './fixtures';
 import type { Page } from '@playwright/test';
 
 function preview(page: Page) {
   return page.getByRole('region', { name: 'Preview as member' });
 }
+
+/** Opens the preview (closed when the page loads) once the page is live. */
+async function openPreview(page: Page) {
+  await hydrated(page);
+  const p = preview(page);
+  await p.getByRole('button', { name: 'Show preview' }).click();
+  await expect(p.getByLabel('Recipients')).toBeVisible();
+  return p;
+}
+
+test('the preview opens on request, and its code comes with it, not with the page', async ({ page }) => {
+  const wasm: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/pkg/') && path.endsWith('.wasm')) wasm.push(path);
+  });
+  await signIn(page, 'super_admin', { next: '/security/mail' });
+  await hydrated(page);
+  const p = preview(page);
+  const toggle = p.getByRole('button', { name: 'Show preview' });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(p.getByLabel('Recipients')).toHaveCount(0);
+  const loadedWithThePage = wasm.length;
+
+  await toggle.click();
+  await expect(p.getByLabel('Recipients')).toHaveValue('partner@example.net');
+  // The release build fetches the preview's code as a chunk of its own when it is first opened.
+  expect(wasm.slice(loadedWithThePage).length).toBeGreaterThan(0);
+
+  // Closing keeps what was typed for the next opening, without fetching anything again.
+  await p.getByLabel('Recipients').fill('someone@example.org');
+  const fetched = wasm.length;
+  await p.getByRole('button', { name: 'Hide preview' }).click();
+  await expect(p.getByLabel('Recipients')).toBeHidden();
+  await p.getByRole('button', { name: 'Show preview' }).click();
+  await expect(p.getByLabel('Recipients')).toHaveValue('someone@example.org');
+  expect(wasm.length).toBe(fetched);
+});
 
 test('the preview follows the edits before anything is saved', async ({ page }) => {
   const company = createCompany();
@@ -14,7 +52,7 @@ test('the preview follows the edits before anything is saved', async ({ page }) 
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await page.goto('/security/mail');
 
-  const p = preview(page);
+  const p = await openPreview(page);
   await expect(p.getByText('No alert banner.')).toBeVisible();
   await expect(p.getByText('No security pop-up.')).toBeVisible();
 

@@ -3,6 +3,7 @@
 mod layout;
 mod login;
 pub mod nav;
+pub mod on_demand;
 mod page_data;
 mod pages;
 pub mod settings;

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use super::PageGuard;
 use super::level_editor::LevelRow;
 use super::policy_tools::PolicyTools;
-use super::preview::PreviewPanel;
-use super::warning_dialog::WarningTextDialog;
+use super::preview::PreviewSection;
+use super::warning_dialog::WarningTextDialogOnDemand;
 use crate::api::settings::SettingsView;
 use crate::domain::Page;
 use crate::domain::network::NetworkAccess;
@@ -122,7 +122,7 @@ fn MailSecurityForm() -> impl IntoView {
             >
                 {view! { <LevelsTab form /> }.into_any()}
             </div>
-            {view! { <PreviewPanel form /> }.into_any()}
+            {view! { <PreviewSection form /> }.into_any()}
         </SettingsFrame>
     }
 }
@@ -261,7 +261,7 @@ fn SettingsTab(form: Form) -> impl IntoView {
                 "No pop-up is shown when the sender is a mailing list (DL) that includes external addresses."
             </p>
         </FieldRow>
-        <WarningTextDialog form device=dialog />
+        <WarningTextDialogOnDemand form device=dialog />
     }
     .into_any()
 }

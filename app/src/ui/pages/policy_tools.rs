@@ -1,10 +1,12 @@
 //! "Export policy" (a download) and "Import policy" (a file, previewed field by field, applied
-//! after confirmation) on the Mail Security page.
+//! after confirmation) on the Mail Security page. The import's dialog is drawn by code fetched
+//! when a file is first chosen (`on_demand`).
 
 use leptos::prelude::*;
 
 use crate::api::policy_file::{ImportPreview, apply_policy_import};
 use crate::ui::nav::hard_navigate;
+use crate::ui::on_demand::{Draw, on_demand};
 
 /// Reads the chosen file's text.
 #[cfg(feature = "hydrate")]
@@ -17,15 +19,49 @@ async fn read_file(input: web_sys::HtmlInputElement) -> Option<String> {
     text.as_string()
 }
 
+/// The state of an import, shared by the buttons and the dialog.
+#[derive(Clone, Copy)]
+struct Import {
+    /// The chosen file's text, sent again with the changes to apply.
+    text: RwSignal<Option<String>>,
+    /// The server's reading of the file, field by field.
+    preview: RwSignal<Option<ImportPreview>>,
+    problem: RwSignal<Option<String>>,
+    busy: RwSignal<bool>,
+}
+
+impl Import {
+    fn close(self) {
+        self.preview.set(None);
+        self.text.set(None);
+    }
+
+    fn apply(self) {
+        let (Some(content), Some(p)) = (self.text.get_untracked(), self.preview.get_untracked())
+        else {
+            return;
+        };
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            match apply_policy_import(content, p.changes).await {
+                Ok(_) => hard_navigate("/security/mail"),
+                Err(e) => {
+                    self.problem.set(Some(format!("Nothing was imported. {e}")));
+                    self.close();
+                }
+            }
+            self.busy.set(false);
+        });
+    }
+}
+
 #[component]
 pub fn PolicyTools() -> impl IntoView {
-    let text = RwSignal::new(None::<String>);
-    let preview = RwSignal::new(None::<ImportPreview>);
-    let problem = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let close = move || {
-        preview.set(None);
-        text.set(None);
+    let import = Import {
+        text: RwSignal::new(None),
+        preview: RwSignal::new(None),
+        problem: RwSignal::new(None),
+        busy: RwSignal::new(false),
     };
     let on_file = move |_ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
@@ -36,35 +72,21 @@ pub fn PolicyTools() -> impl IntoView {
                 let Some(content) = read_file(input).await else {
                     return;
                 };
-                problem.set(None);
-                busy.set(true);
+                import.problem.set(None);
+                import.busy.set(true);
                 match preview_policy_import(content.clone()).await {
                     Ok(p) => {
-                        text.set(Some(content));
-                        preview.set(Some(p));
+                        import.text.set(Some(content));
+                        import.preview.set(Some(p));
                     }
-                    Err(e) => problem.set(Some(e.to_string())),
+                    Err(e) => import.problem.set(Some(e.to_string())),
                 }
-                busy.set(false);
+                import.busy.set(false);
             });
         }
     };
-    let apply = move || {
-        let (Some(content), Some(p)) = (text.get_untracked(), preview.get_untracked()) else {
-            return;
-        };
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match apply_policy_import(content, p.changes).await {
-                Ok(_) => hard_navigate("/security/mail"),
-                Err(e) => {
-                    problem.set(Some(format!("Nothing was imported. {e}")));
-                    close();
-                }
-            }
-            busy.set(false);
-        });
-    };
+    // The dialog's code is fetched while the server reads the file.
+    let wanted = Signal::derive(move || import.busy.get() || import.preview.with(Option::is_some));
     view! {
         <div class="policy-tools">
             <a class="button" href="/policy/export.json" download>"Export policy"</a>
@@ -73,7 +95,23 @@ pub fn PolicyTools() -> impl IntoView {
                 <input type="file" accept=".json,application/json" class="visually-hidden" on:change=on_file />
             </label>
         </div>
-        {move || problem.get().map(|p| view! { <p class="status failed" role="alert">{p}</p> })}
+        {move || import.problem.get().map(|p| view! { <p class="status failed" role="alert">{p}</p> })}
+        {on_demand(wanted, import, import_dialog_code, None)}
+    }
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn import_dialog_code() -> Draw<Import> {
+    let draw: Draw<Import> = |import| view! { <ImportDialog import /> }.into_any();
+    draw
+}
+
+#[component]
+fn ImportDialog(import: Import) -> impl IntoView {
+    let Import { preview, busy, .. } = import;
+    let close = move || import.close();
+    let apply = move || import.apply();
+    view! {
         <Show when=move || preview.with(|p| p.is_some())>
             <div class="modal-backdrop">
                 <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="import-title"

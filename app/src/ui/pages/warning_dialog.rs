@@ -1,12 +1,13 @@
 //! "PC warning text settings" / "Mobile warning text settings": a dialog with a "Default" tab and
 //! one tab per company language. Its Save puts the texts into the page's edits; the page's Save
-//! stores them.
+//! stores them. The dialog's code is fetched when it is first opened (`on_demand`).
 
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 use crate::domain::policy::SettingKey;
 use crate::domain::warning_text::{BUILT_IN_WARNING, Device, TextTab, WarningText, WarningTexts};
+use crate::ui::on_demand::{Draw, on_demand};
 use crate::ui::settings::Form;
 
 fn key_for(device: Device) -> SettingKey {
@@ -16,8 +17,22 @@ fn key_for(device: Device) -> SettingKey {
     }
 }
 
+/// The dialog, drawn once `device` names one for the first time.
 #[component]
-pub fn WarningTextDialog(form: Form, device: RwSignal<Option<Device>>) -> impl IntoView {
+pub fn WarningTextDialogOnDemand(form: Form, device: RwSignal<Option<Device>>) -> impl IntoView {
+    let opened = Signal::derive(move || device.with(Option::is_some));
+    on_demand(opened, (form, device), warning_dialog_code, None)
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn warning_dialog_code() -> Draw<(Form, RwSignal<Option<Device>>)> {
+    let draw: Draw<(Form, RwSignal<Option<Device>>)> =
+        |(form, device)| view! { <WarningTextDialog form device /> }.into_any();
+    draw
+}
+
+#[component]
+fn WarningTextDialog(form: Form, device: RwSignal<Option<Device>>) -> impl IntoView {
     let texts = RwSignal::new(BTreeMap::<TextTab, String>::new());
     let errors = RwSignal::new(BTreeMap::<TextTab, String>::new());
     let active = RwSignal::new(TextTab::Default);
