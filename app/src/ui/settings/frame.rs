@@ -4,10 +4,11 @@
 use super::confirm::ConfirmDialog;
 use super::drafts;
 use super::form::{Form, SaveStatus};
-use super::reauth::ReauthDialog;
+use super::reauth::ReauthDialogOnDemand;
 use crate::api::settings::{SettingsPage, load_view, page_resolved_for_render};
 use crate::error::AppError;
 use crate::ui::layout::SignedInAdmin;
+use crate::ui::on_demand::{Draw, on_demand};
 use crate::ui::page_data::{loading, page_data};
 use crate::ui::time::LocalTime;
 use crate::ui::unsaved::UnsavedEdits;
@@ -57,6 +58,7 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         });
     });
     let children = StoredValue::new(children);
+    let has_conflicts = Signal::derive(move || form.conflicts.with(|c| !c.is_empty()));
 
     let actions = move || {
         form.dirty().then(|| {
@@ -84,46 +86,6 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         SaveStatus::Failed(m) => {
             Some(view! { <p class="status failed" role="alert">{m}</p> }.into_any())
         }
-    };
-
-    let conflicts = move || {
-        let list = form.conflicts.get();
-        (!list.is_empty()).then(|| {
-            let items = list
-                .into_iter()
-                .map(|c| {
-                    let (keep, take) = (c.key.clone(), c.key.clone());
-                    let who = c.changed_by.clone().unwrap_or_else(|| "another administrator".into());
-                    view! {
-                        <li class="conflict">
-                            <h3>{c.label.clone()}</h3>
-                            <p class="help">
-                                {format!("Changed by {who}")}
-                                {c.changed_at.clone().map(|t| view! { " at " <LocalTime iso=t /> })}
-                            </p>
-                            <dl>
-                                <dt>"Your value"</dt>
-                                <dd>{c.yours.clone()}</dd>
-                                <dt>"Current value"</dt>
-                                <dd>{c.current.clone()}</dd>
-                            </dl>
-                            <div class="conflict-actions">
-                                <button type="button" aria-label=format!("Keep my value for {}", c.label)
-                                    on:click=move |_| form.resolve(&keep, true)>"Keep mine"</button>
-                                <button type="button" aria-label=format!("Use the current value for {}", c.label)
-                                    on:click=move |_| form.resolve(&take, false)>"Use current"</button>
-                            </div>
-                        </li>
-                    }
-                })
-                .collect_view();
-            view! {
-                <section class="conflicts" aria-labelledby="conflicts-title">
-                    <h2 id="conflicts-title">"Changed by another administrator"</h2>
-                    <ul>{items}</ul>
-                </section>
-            }
-        })
     };
 
     // What the page shows once its settings are loaded (or could not be).
@@ -188,9 +150,60 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
             {actions}
         </div>
         {status}
-        {conflicts}
+        {on_demand(has_conflicts, form, conflicts_code, None)}
         {contents}
         <ConfirmDialog request=form.confirm />
-        <ReauthDialog form email />
+        <ReauthDialogOnDemand form email />
+    }
+}
+
+/// A save's conflicts with changes stored meanwhile by another administrator, each with "Keep
+/// mine" and "Use current". Its code is fetched when a save first meets a conflict.
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn conflicts_code() -> Draw<Form> {
+    let draw: Draw<Form> = |form| view! { <ConflictList form /> }.into_any();
+    draw
+}
+
+#[component]
+fn ConflictList(form: Form) -> impl IntoView {
+    move || {
+        let list = form.conflicts.get();
+        (!list.is_empty()).then(|| {
+            let items = list
+                .into_iter()
+                .map(|c| {
+                    let (keep, take) = (c.key.clone(), c.key.clone());
+                    let who = c.changed_by.clone().unwrap_or_else(|| "another administrator".into());
+                    view! {
+                        <li class="conflict">
+                            <h3>{c.label.clone()}</h3>
+                            <p class="help">
+                                {format!("Changed by {who}")}
+                                {c.changed_at.clone().map(|t| view! { " at " <LocalTime iso=t /> })}
+                            </p>
+                            <dl>
+                                <dt>"Your value"</dt>
+                                <dd>{c.yours.clone()}</dd>
+                                <dt>"Current value"</dt>
+                                <dd>{c.current.clone()}</dd>
+                            </dl>
+                            <div class="conflict-actions">
+                                <button type="button" aria-label=format!("Keep my value for {}", c.label)
+                                    on:click=move |_| form.resolve(&keep, true)>"Keep mine"</button>
+                                <button type="button" aria-label=format!("Use the current value for {}", c.label)
+                                    on:click=move |_| form.resolve(&take, false)>"Use current"</button>
+                            </div>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="conflicts" aria-labelledby="conflicts-title">
+                    <h2 id="conflicts-title">"Changed by another administrator"</h2>
+                    <ul>{items}</ul>
+                </section>
+            }
+        })
     }
 }

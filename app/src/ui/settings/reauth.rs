@@ -1,13 +1,29 @@
 //! The sign-in dialog shown in place when a save finds the session ended: the same admin signs
-//! in again and the save is retried, edits intact.
+//! in again and the save is retried, edits intact. Its code is fetched when it is first needed
+//! (`on_demand`).
 
 use super::form::Form;
 use crate::api::auth::{sign_in, verify_two_step};
 use crate::error::AppError;
+use crate::ui::on_demand::{Draw, on_demand};
 use leptos::prelude::*;
 
+/// The dialog, drawn once a save has first found the session ended.
 #[component]
-pub fn ReauthDialog(form: Form, email: String) -> impl IntoView {
+pub fn ReauthDialogOnDemand(form: Form, email: String) -> impl IntoView {
+    let needed = Signal::derive(move || form.reauth.with(Option::is_some));
+    on_demand(needed, (form, email), reauth_dialog_code, None)
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+async fn reauth_dialog_code() -> Draw<(Form, String)> {
+    let draw: Draw<(Form, String)> =
+        |(form, email)| view! { <ReauthDialog form email /> }.into_any();
+    draw
+}
+
+#[component]
+fn ReauthDialog(form: Form, email: String) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let code_needed = RwSignal::new(false);
