@@ -10,6 +10,19 @@ use std::future::Future;
 /// What a chunk hands back: the function that draws its part from the page's state.
 pub type Draw<A> = fn(A) -> AnyView;
 
+/// Declares `async fn $name() -> Draw<$arg>`, the function that hands over the code drawing a
+/// part: a chunk of its own with `split`, at hand without it.
+macro_rules! on_demand_code {
+    ($name:ident, $arg:ty, $draw:expr) => {
+        #[cfg_attr(feature = "split", leptos::lazy)]
+        async fn $name() -> $crate::ui::on_demand::Draw<$arg> {
+            let draw: $crate::ui::on_demand::Draw<$arg> = $draw;
+            draw
+        }
+    };
+}
+pub(crate) use on_demand_code;
+
 /// Draws what `code` makes of `arg` once `wanted` has been true: the first time, `code` is
 /// called to fetch the drawing function; from then on the part stays drawn, and its own signals
 /// decide what it shows. While the code is on its way `loading` is shown, if given.

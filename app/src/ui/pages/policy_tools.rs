@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::api::policy_file::{ImportPreview, apply_policy_import};
 use crate::ui::nav::hard_navigate;
-use crate::ui::on_demand::{Draw, on_demand};
+use crate::ui::on_demand::{on_demand, on_demand_code};
 
 /// Reads the chosen file's text.
 #[cfg(feature = "hydrate")]
@@ -100,11 +100,9 @@ pub fn PolicyTools() -> impl IntoView {
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn import_dialog_code() -> Draw<Import> {
-    let draw: Draw<Import> = |import| view! { <ImportDialog import /> }.into_any();
-    draw
-}
+on_demand_code!(import_dialog_code, Import, |import| {
+    view! { <ImportDialog import /> }.into_any()
+});
 
 #[component]
 fn ImportDialog(import: Import) -> impl IntoView {

@@ -9,7 +9,7 @@ use crate::domain::languages::Language;
 use crate::domain::security_level::LevelKind;
 use crate::domain::warning_text::Device;
 use crate::ui::layout::SignedInAdmin;
-use crate::ui::on_demand::{Draw, on_demand};
+use crate::ui::on_demand::{on_demand, on_demand_code};
 use crate::ui::settings::Form;
 
 const MB: f64 = 1024.0 * 1024.0;
@@ -60,11 +60,8 @@ pub fn PreviewSection(form: Form) -> impl IntoView {
     }
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn preview_code() -> Draw<Form> {
-    let draw: Draw<Form> = |form| view! { <PreviewPanel form /> }.into_any();
-    draw
-}
+on_demand_code!(preview_code, Form, |form| view! { <PreviewPanel form /> }
+    .into_any());
 
 #[component]
 fn PreviewPanel(form: Form) -> impl IntoView {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::domain::policy::SettingKey;
 use crate::domain::warning_text::{BUILT_IN_WARNING, Device, TextTab, WarningText, WarningTexts};
-use crate::ui::on_demand::{Draw, on_demand};
+use crate::ui::on_demand::{on_demand, on_demand_code};
 use crate::ui::settings::Form;
 
 fn key_for(device: Device) -> SettingKey {
@@ -24,12 +24,12 @@ pub fn WarningTextDialogOnDemand(form: Form, device: RwSignal<Option<Device>>) -
     on_demand(opened, (form, device), warning_dialog_code, None)
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn warning_dialog_code() -> Draw<(Form, RwSignal<Option<Device>>)> {
-    let draw: Draw<(Form, RwSignal<Option<Device>>)> =
-        |(form, device)| view! { <WarningTextDialog form device /> }.into_any();
-    draw
-}
+on_demand_code!(warning_dialog_code, (Form, RwSignal<Option<Device>>), |(
+    form,
+    device,
+)| {
+    view! { <WarningTextDialog form device /> }.into_any()
+});
 
 #[component]
 fn WarningTextDialog(form: Form, device: RwSignal<Option<Device>>) -> impl IntoView {

@@ -8,7 +8,7 @@ use super::reauth::ReauthDialogOnDemand;
 use crate::api::settings::{SettingsPage, load_view, page_resolved_for_render};
 use crate::error::AppError;
 use crate::ui::layout::SignedInAdmin;
-use crate::ui::on_demand::{Draw, on_demand};
+use crate::ui::on_demand::{on_demand, on_demand_code};
 use crate::ui::page_data::{loading, page_data};
 use crate::ui::time::LocalTime;
 use crate::ui::unsaved::UnsavedEdits;
@@ -157,14 +157,11 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
     }
 }
 
+on_demand_code!(conflicts_code, Form, |form| view! { <ConflictList form /> }
+    .into_any());
+
 /// A save's conflicts with changes stored meanwhile by another administrator, each with "Keep
 /// mine" and "Use current". Its code is fetched when a save first meets a conflict.
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn conflicts_code() -> Draw<Form> {
-    let draw: Draw<Form> = |form| view! { <ConflictList form /> }.into_any();
-    draw
-}
-
 #[component]
 fn ConflictList(form: Form) -> impl IntoView {
     move || {

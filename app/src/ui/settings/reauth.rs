@@ -5,7 +5,7 @@
 use super::form::Form;
 use crate::api::auth::{sign_in, verify_two_step};
 use crate::error::AppError;
-use crate::ui::on_demand::{Draw, on_demand};
+use crate::ui::on_demand::{on_demand, on_demand_code};
 use leptos::prelude::*;
 
 /// The dialog, drawn once a save has first found the session ended.
@@ -15,12 +15,9 @@ pub fn ReauthDialogOnDemand(form: Form, email: String) -> impl IntoView {
     on_demand(needed, (form, email), reauth_dialog_code, None)
 }
 
-#[cfg_attr(feature = "split", leptos::lazy)]
-async fn reauth_dialog_code() -> Draw<(Form, String)> {
-    let draw: Draw<(Form, String)> =
-        |(form, email)| view! { <ReauthDialog form email /> }.into_any();
-    draw
-}
+on_demand_code!(reauth_dialog_code, (Form, String), |(form, email)| {
+    view! { <ReauthDialog form email /> }.into_any()
+});
 
 #[component]
 fn ReauthDialog(form: Form, email: String) -> impl IntoView {
