@@ -43,6 +43,42 @@ test('the preview opens on request, and its code comes with it, not with the pag
   expect(wasm.length).toBe(fetched);
 });
 
+test('a part whose code cannot be fetched says so, and the page keeps working', async ({ page, consoleErrors }) => {
+  await signIn(page, 'super_admin', { next: '/security/mail' });
+  await hydrated(page);
+  // From now on no wasm arrives, as when the connection drops after the page has loaded.
+  let refused = 0;
+  await page.route(/\/pkg\/.*\.wasm$/, (route) => {
+    refused += 1;
+    return route.abort('internetdisconnected');
+  });
+  const p = preview(page);
+  await p.getByRole('button', { name: 'Show preview' }).click();
+  const failed = p.getByRole('alert');
+  await expect(failed).toContainText('This part of the page could not be loaded');
+  await expect(p.getByLabel('Recipients')).toHaveCount(0);
+  expect(refused).toBeGreaterThan(0);
+
+  // The page is still live: closing hides the message, and opening again tries again.
+  await p.getByRole('button', { name: 'Hide preview' }).click();
+  await expect(failed).toBeHidden();
+  const before = refused;
+  await p.getByRole('button', { name: 'Show preview' }).click();
+  await expect(failed).toBeVisible();
+  expect(refused).toBeGreaterThan(before);
+
+  // Back online: "Try again" brings the preview.
+  await page.unroute(/\/pkg\/.*\.wasm$/);
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(p.getByLabel('Recipients')).toHaveValue('partner@example.net');
+  await expect(failed).toHaveCount(0);
+
+  // The refused fetches are the only errors the browser logged.
+  expect(consoleErrors.length).toBeGreaterThan(0);
+  for (const e of consoleErrors) expect(e).toMatch(/ERR_INTERNET_DISCONNECTED|Failed to fetch|TypeError/);
+  consoleErrors.length = 0;
+});
+
 test('the preview follows the edits before anything is saved', async ({ page }) => {
   const company = createCompany();
   await signIn(page, 'super_admin', { domain: company.domain, next: '/company/languages' });

@@ -145,3 +145,41 @@ test('the link back from a page that does not exist opens the console in place',
   await expect(page.getByRole('link', { name: 'Acme' })).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
 });
+
+test('a page whose code cannot be fetched says so, and the rest of the console keeps working', async ({ page, consoleErrors }) => {
+  await signIn(page, 'super_admin', { next: '/security/mail' });
+  await hydrated(page);
+  await page.route(/\/pkg\/.*\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await openMenu(page);
+  await page.getByRole('navigation', { name: 'Admin menu' }).getByRole('link', { name: 'Audit log' }).click();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(page.getByRole('heading', { name: 'This page could not be loaded', level: 1 })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Check the connection' })).toBeVisible();
+
+  // Mail Security needs no more code: the menu still takes the admin there, and back.
+  await openMenu(page);
+  await page.getByRole('navigation', { name: 'Admin menu' }).getByRole('link', { name: 'Mail Security' }).click();
+  await expect(page.getByRole('heading', { name: 'Mail Security', level: 1 })).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'This page could not be loaded', level: 1 })).toBeVisible();
+
+  // Back online, a full load of the page brings it.
+  await page.unroute(/\/pkg\/.*\.wasm$/);
+  await page.getByRole('link', { name: 'Load the page again' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  expect(consoleErrors.length).toBeGreaterThan(0);
+  for (const e of consoleErrors) expect(e).toMatch(/ERR_INTERNET_DISCONNECTED|Failed to fetch|TypeError/);
+  consoleErrors.length = 0;
+});
+
+test('a page with code of its own names that code in its head, so the browser fetches it with the page', async ({ page }) => {
+  await signIn(page, 'super_admin');
+  const html = await (await page.request.get('/audit')).text();
+  const links = html.match(/<link[^>]*>/g) ?? [];
+  expect(links.filter((l) => l.includes('rel="preload"') && /split_audit_log_page[^"]*\.wasm"/.test(l))).toHaveLength(1);
+  // Mail Security's code is in the main part: it names no chunk.
+  const mail = await (await page.request.get('/security/mail')).text();
+  expect(mail).not.toMatch(/split_[a-z_]+\.wasm/);
+});

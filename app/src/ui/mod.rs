@@ -13,8 +13,6 @@ pub mod unsaved;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-#[cfg(feature = "split")]
-use leptos_router::lazy_route;
 use leptos_router::{Lazy, LazyRoute, path};
 
 /// The HTML document the server renders around the app.
@@ -83,23 +81,48 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// A page of the router. With the `split` feature its code is a chunk of its own that the browser
-/// loads when the page is first shown (split from the bundle by `cargo leptos build --split`), so
-/// that the first page of a visit does not carry every other page's code; the server renders it
-/// as any other page and names the chunks the page needs in its `<head>` to load them early.
+/// A page of the router. With the `split` feature its code is a chunk of its own (`$chunk`) that
+/// the browser loads when the page is first shown (split from the bundle by `cargo leptos build
+/// --split`), so that the first page of a visit does not carry every other page's code; the server
+/// renders it as any other page and names the chunks the page needs in its `<head>` to load them
+/// early. If the chunk cannot be fetched when the admin goes to the page, the page says so
+/// (`PageUnavailable`) and the rest of the console keeps working.
 #[cfg(feature = "split")]
 macro_rules! lazy_page {
-    ($route:ident, $view:expr) => {
+    ($route:ident, $chunk:ident, $view:expr) => {
         struct $route;
 
-        #[lazy_route]
+        mod $chunk {
+            use super::*;
+
+            #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload(fetch))]
+            pub fn page() -> Result<AnyView, on_demand::CodeUnavailable> {
+                Ok($view.into_any())
+            }
+        }
+
         impl LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
 
-            fn view(_this: Self) -> AnyView {
-                $view.into_any()
+            // The router waits for this before it draws or hydrates the page, so that `view` finds
+            // the code at hand; a failure shows in `view`, which tries once more.
+            async fn preload() {
+                let _ = $chunk::fetch().await;
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                // What the framework's own lazy routes do on the server: note the chunk, which
+                // the `<head>` then names for preloading.
+                #[cfg(not(target_family = "wasm"))]
+                leptos::prefetch_lazy_fn_on_server(stringify!($chunk));
+                match $chunk::page().await {
+                    Ok(page) => page,
+                    Err(on_demand::CodeUnavailable) => {
+                        view! { <pages::PageUnavailable /> }.into_any()
+                    }
+                }
             }
         }
     };
@@ -108,7 +131,7 @@ macro_rules! lazy_page {
 /// Without `split` (e.g. `cargo leptos watch`): the same routes, in the one bundle.
 #[cfg(not(feature = "split"))]
 macro_rules! lazy_page {
-    ($route:ident, $view:expr) => {
+    ($route:ident, $chunk:ident, $view:expr) => {
         struct $route;
 
         impl LazyRoute for $route {
@@ -123,11 +146,39 @@ macro_rules! lazy_page {
     };
 }
 
-lazy_page!(HomeRoute, view! { <pages::HomePage /> });
-lazy_page!(NetworkRoute, view! { <pages::NetworkSecurityPage /> });
-lazy_page!(MailGeneralRoute, view! { <pages::MailGeneralPage /> });
-lazy_page!(LanguagesRoute, view! { <pages::LanguagesPage /> });
-lazy_page!(ApiTokensRoute, view! { <pages::ApiTokensPage /> });
-lazy_page!(AdministratorsRoute, view! { <pages::AdministratorsPage /> });
-lazy_page!(AuditLogRoute, view! { <pages::AuditLogPage /> });
-lazy_page!(TwoStepRoute, view! { <pages::TwoStepPage /> });
+lazy_page!(HomeRoute, home_page, view! { <pages::HomePage /> });
+lazy_page!(
+    NetworkRoute,
+    network_security_page,
+    view! { <pages::NetworkSecurityPage /> }
+);
+lazy_page!(
+    MailGeneralRoute,
+    mail_general_page,
+    view! { <pages::MailGeneralPage /> }
+);
+lazy_page!(
+    LanguagesRoute,
+    languages_page,
+    view! { <pages::LanguagesPage /> }
+);
+lazy_page!(
+    ApiTokensRoute,
+    api_tokens_page,
+    view! { <pages::ApiTokensPage /> }
+);
+lazy_page!(
+    AdministratorsRoute,
+    administrators_page,
+    view! { <pages::AdministratorsPage /> }
+);
+lazy_page!(
+    AuditLogRoute,
+    audit_log_page,
+    view! { <pages::AuditLogPage /> }
+);
+lazy_page!(
+    TwoStepRoute,
+    two_step_page,
+    view! { <pages::TwoStepPage /> }
+);

@@ -24,5 +24,7 @@ pub use languages::LanguagesPage;
 pub use mail_general::MailGeneralPage;
 pub use mail_security::MailSecurityPage;
 pub use network_security::NetworkSecurityPage;
+#[cfg(feature = "split")]
+pub use status::PageUnavailable;
 pub use status::{NoPermission, NotFound, PageGuard};
 pub use two_step::TwoStepPage;

@@ -33,6 +33,27 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
+/// In place of a page whose code could not be fetched when the admin went to it (the connection
+/// dropped, or the console was updated since this page was loaded and the old code is gone). The
+/// rest of the console keeps working; a full load of the address fetches the current code.
+#[cfg(feature = "split")]
+#[component]
+pub fn PageUnavailable() -> impl IntoView {
+    let here = leptos_router::hooks::use_location();
+    let address = move || format!("{}{}", here.pathname.get(), here.search.get());
+    view! {
+        <Title text="Page not loaded" />
+        <section class="status-page">
+            <h1>"This page could not be loaded"</h1>
+            <p role="alert">
+                "Its code did not arrive. Check the connection, then load the page again."
+            </p>
+            // `rel="external"`: a full load of the page, not the router's navigation.
+            <p><a href=address rel="external">"Load the page again"</a></p>
+        </section>
+    }
+}
+
 /// Shows `children` when the signed-in admin may open `page`, else the "No permission" page.
 /// The shell has resolved the admin before any page is built, so this reads it once.
 #[component]
