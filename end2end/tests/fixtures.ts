@@ -32,6 +32,22 @@ export const test = base.extend<{ consoleErrors: string[] }>({
 
 export { expect };
 
+/**
+ * For a test that refuses the browser's requests for wasm: the console errors it logged are those
+ * refusals (the browser's and the chunk loader's) and nothing else. Clears them.
+ */
+export function expectOnlyRefusedFetches(errors: string[]) {
+  expect(errors.length).toBeGreaterThan(0);
+  for (const e of errors) {
+    const refused =
+      e === 'Failed to load resource: net::ERR_INTERNET_DISCONNECTED' ||
+      e === 'Failed to fetch' ||
+      (e.startsWith('TypeError: Failed to fetch\n') && e.includes('/pkg/__wasm_split.'));
+    expect(refused, e).toBe(true);
+  }
+  errors.length = 0;
+}
+
 /** Waits until the wasm has hydrated the page. */
 export async function hydrated(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
