@@ -14,8 +14,8 @@ use std::future::Future;
 /// What a chunk hands back: the function that draws its part from the page's state.
 pub type Draw<A> = fn(A) -> AnyView;
 
-/// A part's code could not be fetched. Nothing is kept of the failed attempt: the next one starts
-/// afresh.
+/// The code of a part, or of a lazy page (`lazy_page!` in `ui/mod.rs`), could not be fetched.
+/// Nothing is kept of the failed attempt: the next one starts afresh.
 #[derive(Clone, Copy, Debug)]
 pub struct CodeUnavailable;
 
