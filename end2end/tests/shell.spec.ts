@@ -172,6 +172,30 @@ test('a page whose code cannot be fetched says so, and the rest of the console k
   expectOnlyRefusedFetches(consoleErrors);
 });
 
+test('a page loaded directly whose code cannot be fetched is loaded once more, then left as the server drew it', async ({ page, consoleErrors }) => {
+  await signIn(page, 'super_admin');
+  let loads = 0;
+  page.on('request', (r) => {
+    if (r.resourceType() === 'document' && new URL(r.url()).pathname === '/audit') loads += 1;
+  });
+  const chunk = /split_audit_log_page[^/]*\.wasm$/;
+  await page.route(chunk, (route) => route.abort('internetdisconnected'));
+  await page.goto('/audit');
+  // Loaded again once, which fails the same way; then no more tries, and no error but the refusals.
+  await expect.poll(() => loads).toBe(2);
+  await page.waitForLoadState('networkidle');
+  expect(loads).toBe(2);
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+
+  // Back online, loading the page makes it live.
+  await page.unroute(chunk);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+  expectOnlyRefusedFetches(consoleErrors);
+});
+
 test('a page with code of its own names that code in its head, so the browser fetches it with the page', async ({ page }) => {
   await signIn(page, 'super_admin');
   const html = await (await page.request.get('/audit')).text();

@@ -46,6 +46,41 @@ pub fn mark_hydrated() {
     if let Some(performance) = window().performance() {
         let _ = performance.mark("hydrated");
     }
+    if let Some(storage) = window().session_storage().ok().flatten() {
+        let _ = storage.remove_item(RELOADED_FOR_CODE);
+    }
+}
+
+/// The address this tab loaded again because its page's code could not be fetched at the start.
+#[cfg(feature = "hydrate")]
+const RELOADED_FOR_CODE: &str = "console.reloaded-for-code";
+
+/// A lazy page's code could not be fetched. After the console is live, `view` shows the page as
+/// unavailable. But while the browser is still making the server's page live, drawing that
+/// message would not match the server's HTML; so the page is loaded again, once per address and
+/// tab (the cure for a dropped connection), and if that fails too it stays as the server drew it,
+/// not live (its links still work as plain links), rather than stopping with an error.
+#[cfg(all(feature = "hydrate", feature = "split"))]
+async fn page_code_missing() {
+    let starting = document()
+        .body()
+        .is_some_and(|body| !body.has_attribute("data-hydrated"));
+    if !starting {
+        return;
+    }
+    let here = window().location().href().unwrap_or_default();
+    let storage = window().session_storage().ok().flatten();
+    let tried = storage
+        .as_ref()
+        .and_then(|s| s.get_item(RELOADED_FOR_CODE).ok().flatten())
+        .is_some_and(|address| address == here);
+    if !tried {
+        if let Some(storage) = &storage {
+            let _ = storage.set_item(RELOADED_FOR_CODE, &here);
+        }
+        let _ = window().location().reload();
+    }
+    std::future::pending::<()>().await;
 }
 
 #[component]
@@ -107,9 +142,13 @@ macro_rules! lazy_page {
             }
 
             // The router waits for this before it draws or hydrates the page, so that `view` finds
-            // the code at hand; a failure shows in `view`, which tries once more.
+            // the code at hand; after a failure `view` tries once more and shows the outcome,
+            // except while the console is starting (`page_code_missing`).
             async fn preload() {
-                let _ = $chunk::fetch().await;
+                if $chunk::fetch().await.is_err() {
+                    #[cfg(feature = "hydrate")]
+                    page_code_missing().await;
+                }
             }
 
             async fn view(_this: Self) -> AnyView {
