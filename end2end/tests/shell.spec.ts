@@ -172,7 +172,7 @@ test('a page whose code cannot be fetched says so, and the rest of the console k
   expectOnlyRefusedFetches(consoleErrors);
 });
 
-test('a page loaded directly whose code cannot be fetched is loaded once more, then left as the server drew it', async ({ page, consoleErrors }) => {
+test('a page loaded directly whose code cannot be fetched is loaded once more, then left as the server drew it with a notice', async ({ page, consoleErrors }) => {
   await signIn(page, 'super_admin');
   let loads = 0;
   page.on('request', (r) => {
@@ -187,12 +187,18 @@ test('a page loaded directly whose code cannot be fetched is loaded once more, t
   expect(loads).toBe(2);
   await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+  // The admin is told that the page is not working, above its content, with a way to retry.
+  const notice = page.locator('main').getByRole('alert').filter({ hasText: 'could not be fully loaded' });
+  await expect(notice).toContainText('its buttons and forms will not work');
+  const again = notice.getByRole('link', { name: 'Load the page again' });
+  await expect(again).toHaveAttribute('href', /\/audit$/);
 
-  // Back online, loading the page makes it live.
+  // Back online, following the notice's link makes the page live, without the notice.
   await page.unroute(chunk);
-  await page.reload();
+  await again.click();
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
+  await expect(page.getByText('could not be fully loaded')).toHaveCount(0);
   expectOnlyRefusedFetches(consoleErrors);
 });
 

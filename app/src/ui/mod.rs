@@ -59,7 +59,8 @@ const RELOADED_FOR_CODE: &str = "console.reloaded-for-code";
 /// unavailable. But while the browser is still making the server's page live, drawing that
 /// message would not match the server's HTML; so the page is loaded again, once per address and
 /// tab (the cure for a dropped connection), and if that fails too it stays as the server drew it,
-/// not live (its links still work as plain links), rather than stopping with an error.
+/// not live (its links still work as plain links), rather than stopping with an error, and a
+/// notice at the top of its content says so (`say_page_not_live`).
 #[cfg(all(feature = "hydrate", feature = "split"))]
 async fn page_code_missing() {
     let starting = document()
@@ -79,8 +80,46 @@ async fn page_code_missing() {
             let _ = storage.set_item(RELOADED_FOR_CODE, &here);
         }
         let _ = window().location().reload();
+    } else {
+        say_page_not_live(&here);
     }
     std::future::pending::<()>().await;
+}
+
+/// Puts a notice above the content of a page that stays as the server drew it: its buttons and
+/// forms do nothing until the page is loaded again. Written into the document directly: nothing
+/// of the page is live to draw it, and nothing will hydrate over it.
+#[cfg(all(feature = "hydrate", feature = "split"))]
+fn say_page_not_live(address: &str) {
+    let document = document();
+    let Some(place) = document
+        .query_selector("main")
+        .ok()
+        .flatten()
+        .or_else(|| document.body().map(Into::into))
+    else {
+        return;
+    };
+    let parts = (|| {
+        let notice = document.create_element("div").ok()?;
+        notice.set_class_name("status failed on-demand-failed page-not-live");
+        notice.set_attribute("role", "alert").ok()?;
+        let text = document.create_element("p").ok()?;
+        text.set_text_content(Some(
+            "This page could not be fully loaded: its buttons and forms will not work. \
+             Check the connection, then load the page again.",
+        ));
+        let again = document.create_element("a").ok()?;
+        again.set_attribute("href", address).ok()?;
+        // The router may already listen for clicks on links: `external` makes this a full load.
+        again.set_attribute("rel", "external").ok()?;
+        again.set_text_content(Some("Load the page again"));
+        notice.append_with_node_2(&text, &again).ok()?;
+        Some(notice)
+    })();
+    if let Some(notice) = parts {
+        let _ = place.prepend_with_node_1(&notice);
+    }
 }
 
 #[component]
