@@ -172,7 +172,7 @@ test('a page whose code cannot be fetched says so, and the rest of the console k
   expectOnlyRefusedFetches(consoleErrors);
 });
 
-test('a page loaded directly whose code cannot be fetched is loaded once more, then left as the server drew it with a notice', async ({ page, consoleErrors }) => {
+test('a page loaded directly whose code cannot be fetched is loaded once more, then left as the server drew it, with a notice and links that work', async ({ page, consoleErrors }) => {
   await signIn(page, 'super_admin');
   let loads = 0;
   page.on('request', (r) => {
@@ -192,6 +192,14 @@ test('a page loaded directly whose code cannot be fetched is loaded once more, t
   await expect(notice).toContainText('its buttons and forms will not work');
   const again = notice.getByRole('link', { name: 'Load the page again' });
   await expect(again).toHaveAttribute('href', /\/audit$/);
+  // The page's links still lead to their pages, which load and work.
+  await page.getByRole('link', { name: 'Acme' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await hydrated(page);
+  await expect(page.getByText('could not be fully loaded')).toHaveCount(0);
+  await page.goBack();
+  await expect(page).toHaveURL(/\/audit$/);
+  await expect(notice).toBeVisible();
 
   // Back online, following the notice's link makes the page live, without the notice.
   await page.unroute(chunk);

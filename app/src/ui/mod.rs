@@ -59,8 +59,8 @@ const RELOADED_FOR_CODE: &str = "console.reloaded-for-code";
 /// unavailable. But while the browser is still making the server's page live, drawing that
 /// message would not match the server's HTML; so the page is loaded again, once per address and
 /// tab (the cure for a dropped connection), and if that fails too it stays as the server drew it,
-/// not live (its links still work as plain links), rather than stopping with an error, and a
-/// notice at the top of its content says so (`say_page_not_live`).
+/// not live (its links made plain links, which load their pages), rather than stopping with an
+/// error, and a notice at the top of its content says so (`say_page_not_live`).
 #[cfg(all(feature = "hydrate", feature = "split"))]
 async fn page_code_missing() {
     let starting = document()
@@ -91,6 +91,7 @@ async fn page_code_missing() {
 /// of the page is live to draw it, and nothing will hydrate over it.
 #[cfg(all(feature = "hydrate", feature = "split"))]
 fn say_page_not_live(address: &str) {
+    use wasm_bindgen::JsCast;
     let document = document();
     let Some(place) = document
         .query_selector("main")
@@ -111,14 +112,21 @@ fn say_page_not_live(address: &str) {
         ));
         let again = document.create_element("a").ok()?;
         again.set_attribute("href", address).ok()?;
-        // The router may already listen for clicks on links: `external` makes this a full load.
-        again.set_attribute("rel", "external").ok()?;
         again.set_text_content(Some("Load the page again"));
         notice.append_with_node_2(&text, &again).ok()?;
         Some(notice)
     })();
     if let Some(notice) = parts {
         let _ = place.prepend_with_node_1(&notice);
+    }
+    // The router listens for clicks on links before the page is live, and would take them as
+    // in-place navigations that never happen: every link becomes a plain link (`external`).
+    if let Ok(links) = document.query_selector_all("a[href]") {
+        for link in (0..links.length()).filter_map(|i| links.item(i)) {
+            if let Ok(link) = link.dyn_into::<web_sys::Element>() {
+                let _ = link.set_attribute("rel", "external");
+            }
+        }
     }
 }
 
