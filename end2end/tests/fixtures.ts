@@ -42,6 +42,7 @@ export function expectOnlyRefusedFetches(errors: string[]) {
     const refused =
       e === 'Failed to load resource: net::ERR_INTERNET_DISCONNECTED' ||
       e === 'Failed to fetch' ||
+      /^Failed to fetch dynamically imported module: \S+\/pkg\/\S+\.js$/.test(e) ||
       (e.startsWith('TypeError: Failed to fetch\n') && e.includes('/pkg/__wasm_split.'));
     expect(refused, e).toBe(true);
   }

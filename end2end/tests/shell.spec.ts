@@ -189,7 +189,7 @@ test('a page loaded directly whose code cannot be fetched is loaded once more, t
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
   // The admin is told that the page is not working, above its content, with a way to retry.
   const notice = page.locator('main').getByRole('alert').filter({ hasText: 'could not be fully loaded' });
-  await expect(notice).toContainText('its buttons and forms will not work');
+  await expect(notice).toContainText('some of its buttons and forms may not work');
   const again = notice.getByRole('link', { name: 'Load the page again' });
   await expect(again).toHaveAttribute('href', /\/audit$/);
   // The page's links still lead to their pages, which load and work.
@@ -207,6 +207,24 @@ test('a page loaded directly whose code cannot be fetched is loaded once more, t
   await hydrated(page);
   await expect(page.getByRole('heading', { name: 'Audit log', level: 1 })).toBeVisible();
   await expect(page.getByText('could not be fully loaded')).toHaveCount(0);
+  expectOnlyRefusedFetches(consoleErrors);
+});
+
+test('a page whose main code cannot be fetched says so, and loading it again makes it live', async ({ page, consoleErrors }) => {
+  await signIn(page, 'super_admin');
+  for (const file of [/\/pkg\/mail_security_console\.wasm$/, /\/pkg\/mail_security_console\.js$/]) {
+    await page.route(file, (route) => route.abort('internetdisconnected'));
+    await page.goto('/security/mail');
+    const notice = page.locator('main').getByRole('alert').filter({ hasText: 'could not be fully loaded' });
+    await expect(notice).toContainText('Check the connection, then load the page again.');
+    await expect(page.getByRole('heading', { name: 'Mail Security', level: 1 })).toBeVisible();
+    await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+
+    await page.unroute(file);
+    await notice.getByRole('link', { name: 'Load the page again' }).click();
+    await hydrated(page);
+    await expect(page.getByText('could not be fully loaded')).toHaveCount(0);
+  }
   expectOnlyRefusedFetches(consoleErrors);
 });
 

@@ -10,6 +10,8 @@ pub fn hydrate() {
     let Some(body) = document().body() else {
         return;
     };
+    // The code is here: failures from now on are the code's to report (see `not_live.js`).
+    let _ = body.set_attribute("data-code-loaded", "");
     wasm_bindgen_futures::spawn_local(async move {
         leptos::mount::hydrate_from_async(body, app::ui::App)
             .await

@@ -27,6 +27,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <script inner_html=include_str!("not_live.js")></script>
             </head>
             <body>
                 <App />
@@ -81,52 +82,22 @@ async fn page_code_missing() {
         }
         let _ = window().location().reload();
     } else {
-        say_page_not_live(&here);
+        say_page_not_live();
     }
     std::future::pending::<()>().await;
 }
 
-/// Puts a notice above the content of a page that stays as the server drew it: its buttons and
-/// forms do nothing until the page is loaded again. Written into the document directly: nothing
-/// of the page is live to draw it, and nothing will hydrate over it.
+/// Puts a notice above the content of a page that stays as the server drew it, and makes its links
+/// plain links: the head's script (`not_live.js`) draws it, as it does when the main code itself
+/// cannot be fetched.
 #[cfg(all(feature = "hydrate", feature = "split"))]
-fn say_page_not_live(address: &str) {
+fn say_page_not_live() {
     use wasm_bindgen::JsCast;
-    let document = document();
-    let Some(place) = document
-        .query_selector("main")
+    let say = js_sys::Reflect::get(&window(), &"consoleNotLive".into())
         .ok()
-        .flatten()
-        .or_else(|| document.body().map(Into::into))
-    else {
-        return;
-    };
-    let parts = (|| {
-        let notice = document.create_element("div").ok()?;
-        notice.set_class_name("status failed on-demand-failed page-not-live");
-        notice.set_attribute("role", "alert").ok()?;
-        let text = document.create_element("p").ok()?;
-        text.set_text_content(Some(
-            "This page could not be fully loaded: its buttons and forms will not work. \
-             Check the connection, then load the page again.",
-        ));
-        let again = document.create_element("a").ok()?;
-        again.set_attribute("href", address).ok()?;
-        again.set_text_content(Some("Load the page again"));
-        notice.append_with_node_2(&text, &again).ok()?;
-        Some(notice)
-    })();
-    if let Some(notice) = parts {
-        let _ = place.prepend_with_node_1(&notice);
-    }
-    // The router listens for clicks on links before the page is live, and would take them as
-    // in-place navigations that never happen: every link becomes a plain link (`external`).
-    if let Ok(links) = document.query_selector_all("a[href]") {
-        for link in (0..links.length()).filter_map(|i| links.item(i)) {
-            if let Ok(link) = link.dyn_into::<web_sys::Element>() {
-                let _ = link.set_attribute("rel", "external");
-            }
-        }
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(say) = say {
+        let _ = say.call0(&wasm_bindgen::JsValue::NULL);
     }
 }
 
