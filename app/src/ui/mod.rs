@@ -52,7 +52,8 @@ pub fn mark_hydrated() {
     }
 }
 
-/// The address this tab loaded again because its page's code could not be fetched at the start.
+/// The address this tab loaded again because its page's code could not be fetched at the start
+/// (a lazy page's chunk here, the main code in the head's script, `not_live.js`, by the same key).
 #[cfg(feature = "hydrate")]
 const RELOADED_FOR_CODE: &str = "console.reloaded-for-code";
 

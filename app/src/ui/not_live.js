@@ -27,8 +27,24 @@
   }
   window.consoleNotLive = notLive;
   // The main code's fetch failed (the module or the wasm): its promise is rejected unhandled
-  // before the code could mark the page (`data-code-loaded`, set first thing by `hydrate`).
+  // before the code could mark the page (`data-code-loaded`, set first thing by `hydrate`). As for
+  // a lazy page's code (`page_code_missing`), the page is loaded again once per address and tab,
+  // the cure for a dropped connection; the key is the same, and a page made live removes it.
   window.addEventListener('unhandledrejection', function () {
-    if (document.body && !document.body.hasAttribute('data-code-loaded')) notLive();
+    if (!document.body || document.body.hasAttribute('data-code-loaded')) return;
+    var key = 'console.reloaded-for-code';
+    var storage = null;
+    try {
+      storage = window.sessionStorage;
+    } catch (e) {}
+    var tried = false;
+    try {
+      tried = !storage || storage.getItem(key) === location.href;
+      if (!tried) storage.setItem(key, location.href);
+    } catch (e) {
+      tried = true;
+    }
+    if (tried) notLive();
+    else location.reload();
   });
 })();
