@@ -52,54 +52,34 @@ pub fn mark_hydrated() {
     }
 }
 
-/// The address this tab loaded again because its page's code could not be fetched at the start
-/// (a lazy page's chunk here, the main code in the head's script, `not_live.js`, by the same key).
+/// The address this tab loaded again because its page's code could not be fetched at the start.
+/// The head's script (`not_live.js`) sets it and decides on the reload; a live page clears it.
 #[cfg(feature = "hydrate")]
 const RELOADED_FOR_CODE: &str = "console.reloaded-for-code";
 
 /// A lazy page's code could not be fetched. After the console is live, `view` shows the page as
 /// unavailable. But while the browser is still making the server's page live, drawing that
-/// message would not match the server's HTML; so the page is loaded again, once per address and
-/// tab (the cure for a dropped connection), and if that fails too it stays as the server drew it,
-/// not live (its links made plain links, which load their pages), rather than stopping with an
-/// error, and a notice at the top of its content says so (`say_page_not_live`).
+/// message would not match the server's HTML; so the head's script (`consoleCodeMissing` in
+/// `not_live.js`, which does the same when the main code fails) loads the page again, once per
+/// address and tab, the cure for a dropped connection, and if that fails too leaves it as the
+/// server drew it, not live, with a notice at the top of its content and its links made plain
+/// links, rather than stopping with an error.
 #[cfg(all(feature = "hydrate", feature = "split"))]
 async fn page_code_missing() {
+    use wasm_bindgen::JsCast;
     let starting = document()
         .body()
         .is_some_and(|body| !body.has_attribute("data-hydrated"));
     if !starting {
         return;
     }
-    let here = window().location().href().unwrap_or_default();
-    let storage = window().session_storage().ok().flatten();
-    let tried = storage
-        .as_ref()
-        .and_then(|s| s.get_item(RELOADED_FOR_CODE).ok().flatten())
-        .is_some_and(|address| address == here);
-    if !tried {
-        if let Some(storage) = &storage {
-            let _ = storage.set_item(RELOADED_FOR_CODE, &here);
-        }
-        let _ = window().location().reload();
-    } else {
-        say_page_not_live();
-    }
-    std::future::pending::<()>().await;
-}
-
-/// Puts a notice above the content of a page that stays as the server drew it, and makes its links
-/// plain links: the head's script (`not_live.js`) draws it, as it does when the main code itself
-/// cannot be fetched.
-#[cfg(all(feature = "hydrate", feature = "split"))]
-fn say_page_not_live() {
-    use wasm_bindgen::JsCast;
-    let say = js_sys::Reflect::get(&window(), &"consoleNotLive".into())
+    let code_missing = js_sys::Reflect::get(&window(), &"consoleCodeMissing".into())
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(say) = say {
-        let _ = say.call0(&wasm_bindgen::JsValue::NULL);
+    if let Some(code_missing) = code_missing {
+        let _ = code_missing.call0(&wasm_bindgen::JsValue::NULL);
     }
+    std::future::pending::<()>().await;
 }
 
 #[component]

@@ -1,8 +1,9 @@
 // Inlined in every page's head by `shell`. When the page's code cannot be fetched, the page stays
 // as the server drew it: readable, but what needs the code does nothing. This tells the admin so,
 // above the content, with a full load of the address as the way out. It runs here, not in the
-// wasm, because the wasm may be what failed; the wasm calls `consoleNotLive` itself when a page
-// chunk fails once the main code is running (`page_code_missing`).
+// wasm, because the wasm may be what failed. Before the notice, the page is loaded again once per
+// address and tab, the cure for a dropped connection (`codeMissing`); the wasm calls it too when a
+// lazy page's chunk fails while the page is being made live (`page_code_missing`).
 (function () {
   function notLive() {
     var body = document.body;
@@ -25,26 +26,24 @@
       link.rel = 'external';
     });
   }
-  window.consoleNotLive = notLive;
-  // The main code's fetch failed (the module or the wasm): its promise is rejected unhandled
-  // before the code could mark the page (`data-code-loaded`, set first thing by `hydrate`). As for
-  // a lazy page's code (`page_code_missing`), the page is loaded again once per address and tab,
-  // the cure for a dropped connection; the key is the same, and a page made live removes it.
-  window.addEventListener('unhandledrejection', function () {
-    if (!document.body || document.body.hasAttribute('data-code-loaded')) return;
+  // The key is also cleared by the wasm once a page is live (`RELOADED_FOR_CODE`).
+  function codeMissing() {
     var key = 'console.reloaded-for-code';
-    var storage = null;
+    var tried = true;
     try {
-      storage = window.sessionStorage;
-    } catch (e) {}
-    var tried = false;
-    try {
-      tried = !storage || storage.getItem(key) === location.href;
-      if (!tried) storage.setItem(key, location.href);
+      tried = window.sessionStorage.getItem(key) === location.href;
+      if (!tried) window.sessionStorage.setItem(key, location.href);
     } catch (e) {
+      // No storage to remember the try in: no reload, so that it cannot repeat.
       tried = true;
     }
     if (tried) notLive();
     else location.reload();
+  }
+  window.consoleCodeMissing = codeMissing;
+  // The main code's fetch failed (the module or the wasm): its promise is rejected unhandled
+  // before the code could mark the page (`data-code-loaded`, set first thing by `hydrate`).
+  window.addEventListener('unhandledrejection', function () {
+    if (document.body && !document.body.hasAttribute('data-code-loaded')) codeMissing();
   });
 })();
