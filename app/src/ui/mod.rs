@@ -47,15 +47,21 @@ pub fn mark_hydrated() {
     if let Some(performance) = window().performance() {
         let _ = performance.mark("hydrated");
     }
-    if let Some(storage) = window().session_storage().ok().flatten() {
-        let _ = storage.remove_item(RELOADED_FOR_CODE);
-    }
+    // The head's script remembers a reload made for missing code until the page is live.
+    call_head_script("consoleLive");
 }
 
-/// The address this tab loaded again because its page's code could not be fetched at the start.
-/// The head's script (`not_live.js`) sets it and decides on the reload; a live page clears it.
+/// Calls a function that the head's script (`not_live.js`) put on `window`, if it is there.
 #[cfg(feature = "hydrate")]
-const RELOADED_FOR_CODE: &str = "console.reloaded-for-code";
+fn call_head_script(name: &str) {
+    use wasm_bindgen::JsCast;
+    let function = js_sys::Reflect::get(&window(), &name.into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(function) = function {
+        let _ = function.call0(&wasm_bindgen::JsValue::NULL);
+    }
+}
 
 /// A lazy page's code could not be fetched. After the console is live, `view` shows the page as
 /// unavailable. But while the browser is still making the server's page live, drawing that
@@ -66,19 +72,13 @@ const RELOADED_FOR_CODE: &str = "console.reloaded-for-code";
 /// links, rather than stopping with an error.
 #[cfg(all(feature = "hydrate", feature = "split"))]
 async fn page_code_missing() {
-    use wasm_bindgen::JsCast;
     let starting = document()
         .body()
         .is_some_and(|body| !body.has_attribute("data-hydrated"));
     if !starting {
         return;
     }
-    let code_missing = js_sys::Reflect::get(&window(), &"consoleCodeMissing".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    if let Some(code_missing) = code_missing {
-        let _ = code_missing.call0(&wasm_bindgen::JsValue::NULL);
-    }
+    call_head_script("consoleCodeMissing");
     std::future::pending::<()>().await;
 }
 

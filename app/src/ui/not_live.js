@@ -26,9 +26,9 @@
       link.rel = 'external';
     });
   }
-  // The key is also cleared by the wasm once a page is live (`RELOADED_FOR_CODE`).
+  // The address this tab loaded again because its code could not be fetched.
+  var key = 'console.reloaded-for-code';
   function codeMissing() {
-    var key = 'console.reloaded-for-code';
     var tried = true;
     try {
       tried = window.sessionStorage.getItem(key) === location.href;
@@ -41,6 +41,14 @@
     else location.reload();
   }
   window.consoleCodeMissing = codeMissing;
+  // Called by the wasm once the page is live (`mark_hydrated`): a later failure may reload again.
+  window.consoleLive = function () {
+    try {
+      window.sessionStorage.removeItem(key);
+    } catch (e) {
+      // Nothing was remembered without storage.
+    }
+  };
   // The main code's fetch failed (the module or the wasm): its promise is rejected unhandled
   // before the code could mark the page (`data-code-loaded`, set first thing by `hydrate`).
   window.addEventListener('unhandledrejection', function () {
