@@ -40,7 +40,7 @@ test('each Mail Security setting is edited, saved, and still there after a reloa
     'Required - Block image/link in the mail of all members',
   );
   await expect(field(page, 'external_alert_banner').locator('.value')).toHaveText('ON');
-  await expect(popup.locator('.value')).toHaveText('On - Apply conditionally: Only if attachments are included');
+  await expect(popup.locator('.value')).toHaveText('ON - Apply conditionally: Only if attachments are included');
 });
 
 test('Cancel discards the edits', async ({ page }) => {

@@ -99,12 +99,12 @@ pub struct ExternalPopup {
 impl ExternalPopup {
     pub fn describe(self) -> String {
         match (self.on, self.apply) {
-            (false, _) => "Off".into(),
-            (true, PopupApply::Always) => "On - Always apply".into(),
+            (false, _) => "OFF".into(),
+            (true, PopupApply::Always) => "ON - Always apply".into(),
             (true, PopupApply::Conditionally(Some(c))) => {
-                format!("On - Apply conditionally: {}", c.label())
+                format!("ON - Apply conditionally: {}", c.label())
             }
-            (true, PopupApply::Conditionally(None)) => "On - Apply conditionally".into(),
+            (true, PopupApply::Conditionally(None)) => "ON - Apply conditionally".into(),
         }
     }
 }
