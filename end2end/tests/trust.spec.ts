@@ -145,6 +145,42 @@ test('the audit log filters in place, keeps the filters in the address, and Back
   await expect(page.getByText('No records match.')).toHaveCount(0);
 });
 
+test('the audit log fits the screen: the page does not scroll sideways, and on a desktop every column is in view', async ({ page, isMobile }) => {
+  const company = createCompany();
+  await signIn(page, 'security_admin', { domain: company.domain, next: '/security/mail' });
+  // A change whose values are long enough to need wrapping.
+  await page.getByRole('button', { name: 'Edit Block images/links from external emails' }).click();
+  await page.getByLabel('Required - Block image/link in the mail of all members').check();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await saved(page);
+
+  await page.goto('/audit');
+  await hydrated(page);
+  const newValue = page.locator('td[data-label="New value"]').filter({ hasText: 'Required' });
+  await expect(newValue).toBeVisible();
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    screen: document.documentElement.clientWidth,
+  }));
+  expect(widths.page).toBeLessThanOrEqual(widths.screen);
+  if (!isMobile) {
+    const table = await page.locator('.table-wrap').boundingBox();
+    const result = await page.getByRole('columnheader', { name: 'Result' }).boundingBox();
+    expect(table && result && result.x + result.width <= table.x + table.width).toBe(true);
+    // Values wrap between words: the cell is wider than its longest word.
+    const cell = await newValue.boundingBox();
+    const word = await newValue.evaluate((td) => {
+      const probe = document.createElement('span');
+      probe.textContent = 'Required';
+      td.appendChild(probe);
+      const width = probe.getBoundingClientRect().width;
+      probe.remove();
+      return width;
+    });
+    expect(cell && cell.width > word).toBe(true);
+  }
+});
+
 test('the policy is exported, and importing a file shows the diff before applying it', async ({ page }) => {
   const source = createCompany();
   await signIn(page, 'super_admin', { domain: source.domain, next: '/security/mail' });
