@@ -9,6 +9,16 @@ async function saved(page: Page) {
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
 }
 
+/** A new company's security admin sets 'Block images/links from external emails' to Required. */
+async function blockImagesForAll(page: Page) {
+  const company = createCompany();
+  await signIn(page, 'security_admin', { domain: company.domain, next: '/security/mail' });
+  await page.getByRole('button', { name: 'Edit Block images/links from external emails' }).click();
+  await page.getByLabel('Required - Block image/link in the mail of all members').check();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await saved(page);
+}
+
 test('two admins edit the same field: the second sees both values and resolves the conflict', async ({ page, browser }) => {
   const company = createCompany();
   await signIn(page, 'super_admin', { domain: company.domain, next: '/service/mail/general' });
@@ -92,12 +102,7 @@ test('unsaved edits survive a reload of the page, and Cancel clears them', async
 });
 
 test('a change is reverted from the audit log', async ({ page }) => {
-  const company = createCompany();
-  await signIn(page, 'security_admin', { domain: company.domain, next: '/security/mail' });
-  await page.getByRole('button', { name: 'Edit Block images/links from external emails' }).click();
-  await page.getByLabel('Required - Block image/link in the mail of all members').check();
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await saved(page);
+  await blockImagesForAll(page);
 
   await page.goto('/audit?action=Change%20setting');
   await hydrated(page);
@@ -146,13 +151,8 @@ test('the audit log filters in place, keeps the filters in the address, and Back
 });
 
 test('the audit log fits the screen: the page does not scroll sideways, and on a desktop every column is in view', async ({ page, isMobile }) => {
-  const company = createCompany();
-  await signIn(page, 'security_admin', { domain: company.domain, next: '/security/mail' });
   // A change whose values are long enough to need wrapping.
-  await page.getByRole('button', { name: 'Edit Block images/links from external emails' }).click();
-  await page.getByLabel('Required - Block image/link in the mail of all members').check();
-  await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await saved(page);
+  await blockImagesForAll(page);
 
   await page.goto('/audit');
   await hydrated(page);
