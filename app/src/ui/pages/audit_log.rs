@@ -23,16 +23,6 @@ pub fn AuditLogPage() -> impl IntoView {
     }
 }
 
-/// A value cell with nothing in it is marked, so that a phone's card of the row leaves out its line
-/// (a cell holding a hydration marker does not match `:empty`).
-fn value_cell_class(value: &Option<String>) -> &'static str {
-    if value.as_deref().is_none_or(str::is_empty) {
-        "value-cell no-value"
-    } else {
-        "value-cell"
-    }
-}
-
 fn row_view(r: AuditRow, open: RwSignal<Option<String>>) -> impl IntoView {
     let details = r.setting_key.is_some().then(|| r.save_id.clone()).flatten().map(|id| {
         view! {
@@ -40,11 +30,9 @@ fn row_view(r: AuditRow, open: RwSignal<Option<String>>) -> impl IntoView {
                 on:click=move |_| open.set(Some(id.clone()))>"Details"</button>
         }
     });
-    let details_class = if details.is_none() { "no-value" } else { "" };
-    let (old_class, new_class) = (
-        value_cell_class(&r.old_value),
-        value_cell_class(&r.new_value),
-    );
+    // An empty value is left out rather than drawn as an empty text (which Leptos writes as a
+    // space), so that its cell matches `:empty` and a phone's card of the row leaves out its line.
+    let present = |v: Option<String>| v.filter(|v| !v.is_empty());
     view! {
         <tr>
             <td data-label="Time"><LocalTime iso=r.occurred_at /></td>
@@ -54,10 +42,10 @@ fn row_view(r: AuditRow, open: RwSignal<Option<String>>) -> impl IntoView {
             <td data-label="Menu">{r.menu}</td>
             <td data-label="Action">{r.action}</td>
             <td data-label="Target">{r.target}</td>
-            <td data-label="Old value" class=old_class>{r.old_value.unwrap_or_default()}</td>
-            <td data-label="New value" class=new_class>{r.new_value.unwrap_or_default()}</td>
+            <td data-label="Old value" class="value-cell">{present(r.old_value)}</td>
+            <td data-label="New value" class="value-cell">{present(r.new_value)}</td>
             <td data-label="Result">{r.result}</td>
-            <td data-label="" class=details_class>{details}</td>
+            <td data-label="">{details}</td>
         </tr>
     }
 }
