@@ -55,6 +55,21 @@ test('Cancel discards the edits', async ({ page }) => {
   await expect(field(page, 'mail_backup').locator('.value')).toHaveText('ON');
 });
 
+test('Save with every value as it was stored sends nothing and says so', async ({ page }) => {
+  const company = createCompany();
+  await signIn(page, 'super_admin', { domain: company.domain, next: '/security/mail' });
+  await page.getByRole('button', { name: 'Edit Mail backup / Save to PC' }).click();
+  await field(page, 'mail_backup').getByLabel('OFF').check();
+  await field(page, 'mail_backup').getByLabel('ON').check();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Nothing to save: the values are the ones already saved.');
+  await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeHidden();
+  await expect(field(page, 'mail_backup').locator('.value')).toHaveText('ON');
+  // No change was recorded: the audit log has no setting change for this company.
+  await page.goto('/audit?action=Change%20setting');
+  await expect(page.getByText('No records match.')).toBeVisible();
+});
+
 test('choosing "Do not allow" for import asks first, naming the members whose settings go', async ({ page }) => {
   const company = createCompany({ importMembers: 2 });
   await signIn(page, 'security_admin', { domain: company.domain, next: '/security/mail' });

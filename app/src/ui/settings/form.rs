@@ -16,6 +16,8 @@ pub enum SaveStatus {
     Idle,
     Saving,
     Saved,
+    /// Save was pressed with every edited value as it is stored: nothing was sent.
+    Unchanged,
     Failed(String),
 }
 
@@ -252,7 +254,7 @@ impl Form {
         let changes = self.changes(&draft);
         if changes.is_empty() {
             self.cancel();
-            self.status.set(SaveStatus::Saved);
+            self.status.set(SaveStatus::Unchanged);
             return;
         }
         self.send(changes);

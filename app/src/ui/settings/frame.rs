@@ -83,6 +83,14 @@ pub fn SettingsFrame(form: Form, title: &'static str, children: ChildrenFn) -> i
         SaveStatus::Saved => {
             Some(view! { <p class="status saved" role="status">"Saved."</p> }.into_any())
         }
+        SaveStatus::Unchanged => Some(
+            view! {
+                <p class="status unchanged" role="status">
+                    "Nothing to save: the values are the ones already saved."
+                </p>
+            }
+            .into_any(),
+        ),
         SaveStatus::Failed(m) => {
             Some(view! { <p class="status failed" role="alert">{m}</p> }.into_any())
         }
