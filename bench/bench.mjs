@@ -417,6 +417,7 @@ async function measure(label, databaseUrl) {
     // The resident set once the server has served its first 32-connection runs, for the row that
     // tells a leak (growth that goes on) from memory taken once (code first run, caches, threads).
     const warmRss = rssKb(child.pid);
+    // Like `served` below, this leaves out the few calls of the sign-in and the settings' set-up.
     const warmServed = ssr.base.requests + ssr.subject.requests;
 
     // A read server function vs a bare handler doing the same query.
