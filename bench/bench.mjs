@@ -169,11 +169,17 @@ async function startServer(databaseUrl) {
   }
   const child = spawn(BIN, ['serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
+  // Up to a minute: a server run under valgrind (to see which functions it runs) starts slowly.
+  let ready = false;
+  for (let i = 0; i < 600 && !ready; i++) {
     try {
-      if ((await fetch(`${base}/readyz`)).ok) break;
+      ready = (await fetch(`${base}/readyz`)).ok;
     } catch {}
-    await sleep(100);
+    if (!ready) await sleep(100);
+  }
+  if (!ready) {
+    child.kill('SIGTERM');
+    throw new Error(`the server at ${base} was not ready within a minute`);
   }
   return { child, base, env };
 }
