@@ -145,6 +145,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
+            if config.preload_code {
+                crate::preload::executed_code();
+            }
             let app = Application::build(config).await?;
             let addr = app.local_addr()?;
             tracing::info!("listening on http://{addr}");

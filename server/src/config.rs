@@ -121,6 +121,11 @@ pub struct Config {
     )]
     pub api_rate_limit_per_minute: u32,
 
+    /// Read in at start the program code that serving runs (release builds of `scripts/build`),
+    /// so that the first requests do not wait for it and memory does not grow by it under load.
+    #[arg(long, env = "PRELOAD_CODE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub preload_code: bool,
+
     /// Mount the benchmark's baseline handlers (`bench/run` sets it; never in production).
     #[arg(long, env = "BENCH_BASELINES", default_value_t = false, action = clap::ArgAction::Set, global = true)]
     pub bench_baselines: bool,

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod export;
 pub mod middleware;
+pub mod preload;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;
