@@ -1,7 +1,7 @@
 // The console's performance benchmark (see bench/run). Every metric is measured next to its
 // baseline in the same run on this machine; the table shows ratios, not absolute promises.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, writeFileSync, rmSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { tmpdir, cpus, totalmem } from 'node:os';
@@ -133,9 +133,34 @@ function rssKb(pid) {
 }
 
 // BENCH_SMAPS_DIR: also keep the server's memory map at idle and after the run, for finding where
-// the resident set grew (`<label>-idle.smaps`, `<label>-after.smaps`).
+// the resident set grew (`<label>-idle.smaps`, `<label>-after.smaps`), and which pages of its
+// program code are resident (`<label>-idle.pagemap`, `<label>-after.pagemap`: for each mapping of
+// its code, the address range and file offset, then one character a page, 1 when resident, from
+// /proc/<pid>/pagemap's "present" bit).
 function keepSmaps(pid, name) {
-  if (process.env.BENCH_SMAPS_DIR) writeFileSync(join(process.env.BENCH_SMAPS_DIR, `${name}.smaps`), readFileSync(`/proc/${pid}/smaps`));
+  const dir = process.env.BENCH_SMAPS_DIR;
+  if (!dir) return;
+  writeFileSync(join(dir, `${name}.smaps`), readFileSync(`/proc/${pid}/smaps`));
+  const program = readlinkSync(`/proc/${pid}/exe`);
+  const code = readFileSync(`/proc/${pid}/maps`, 'utf8')
+    .split('\n')
+    .map((line) => line.split(/\s+/))
+    .filter((f) => f[1] === 'r-xp' && f[5] === program);
+  const fd = openSync(`/proc/${pid}/pagemap`, 'r');
+  let out = '';
+  try {
+    for (const [range, , offset] of code) {
+      const [start, end] = range.split('-').map((x) => parseInt(x, 16));
+      const entries = Buffer.alloc(((end - start) / 4096) * 8);
+      readSync(fd, entries, 0, entries.length, (start / 4096) * 8);
+      let pages = '';
+      for (let i = 7; i < entries.length; i += 8) pages += entries[i] & 0x80 ? '1' : '0';
+      out += `${range} ${offset}\n${pages}\n`;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  writeFileSync(join(dir, `${name}.pagemap`), out);
 }
 
 async function startServer(databaseUrl) {
