@@ -396,6 +396,17 @@ async function hydrationTimes(base, cookie, loads = 10) {
   return { times, files: files.map((p) => p.slice('/pkg/'.length)) };
 }
 
+/// The allocator's counters (bytes in use, resident, ...) as the server reports them; with
+/// BENCH_SMAPS_DIR also kept there as `<name>.allocator.json`.
+async function allocatorCounters(base, name) {
+  const res = await fetch(`${base}/bench/memory`);
+  if (!res.ok) throw new Error(`/bench/memory: ${res.status}`);
+  const counters = await res.json();
+  const dir = process.env.BENCH_SMAPS_DIR;
+  if (dir) writeFileSync(join(dir, `${name}.allocator.json`), JSON.stringify(counters, null, 2) + '\n');
+  return counters;
+}
+
 /// Sizes of the named files of a build's `pkg` folder.
 function bundle(dir, names) {
   const files = names.map((n) => join(dir, n));
@@ -435,6 +446,7 @@ async function measure(label, databaseUrl) {
     await sleep(500);
     const idleRss = rssKb(child.pid);
     keepSmaps(child.pid, `${label}-idle`);
+    const idleHeap = await allocatorCounters(base, `${label}-idle`);
     const admin = await signIn(base, 'admin@bench.example');
     await fillSettings(base, admin);
     const companyId = (await (await fetch(`${base}/bench/company-id/bench.example`)).json()).id;
@@ -545,9 +557,14 @@ async function measure(label, databaseUrl) {
     while (served < 100_000) served += wrk(`${base}/api/v1/policy`, { headers: auth, seconds: 2 }).requests;
     const afterRss = rssKb(child.pid);
     keepSmaps(child.pid, `${label}-after`);
+    const afterHeap = await allocatorCounters(base, `${label}-after`);
     row(`[${label}] idle RSS, MB`, '-', f1(idleRss / 1024), '', '<= 40', idleRss / 1024 <= 40);
     row(`[${label}] RSS after ${Math.round(served / 1000)}k requests, MB`, f1(idleRss / 1024), f1(afterRss / 1024), signedPct(afterRss / idleRss - 1), '<= +10%', afterRss / idleRss - 1 <= 0.1);
     row(`[${label}] RSS after ${Math.round(served / 1000)}k requests against after the first ${Math.round(warmServed / 1000)}k, MB`, f1(warmRss / 1024), f1(afterRss / 1024), signedPct(afterRss / warmRss - 1), 'info', true);
+    // Of that, what the allocator holds: the program's live objects, and the pages around them.
+    const mb = (b) => f1(b / 1048576);
+    row(`[${label}] the allocator's objects in use, MB`, mb(idleHeap.allocated), mb(afterHeap.allocated), `${afterHeap.allocated >= idleHeap.allocated ? '+' : ''}${mb(afterHeap.allocated - idleHeap.allocated)} MB`, 'info', true);
+    row(`[${label}] the allocator's resident pages, MB`, mb(idleHeap.resident), mb(afterHeap.resident), `${afterHeap.resident >= idleHeap.resident ? '+' : ''}${mb(afterHeap.resident - idleHeap.resident)} MB`, 'info', true);
 
     if (label === 'SQLite') {
       const { times, files } = await hydrationTimes(base, admin);

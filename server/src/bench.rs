@@ -66,6 +66,33 @@ async fn argon2_timings(State(state): State<AppState>) -> Response {
     Json(state.hasher.recent_hash_millis()).into_response()
 }
 
+/// What the allocator holds, in bytes: in use by the program (`allocated`), in pages with objects
+/// in use (`active`), resident (its pages in memory, its own metadata included), mapped, and kept
+/// unmapped for reuse (`retained`). For the memory rows, which tell the program's live data from
+/// the pages the allocator keeps around it.
+async fn memory() -> Response {
+    use tikv_jemalloc_ctl::{epoch, stats};
+    let read = || -> Result<serde_json::Value, tikv_jemalloc_ctl::Error> {
+        // The counters are a snapshot taken at each new epoch.
+        epoch::advance()?;
+        Ok(serde_json::json!({
+            "allocated": stats::allocated::read()?,
+            "active": stats::active::read()?,
+            "metadata": stats::metadata::read()?,
+            "resident": stats::resident::read()?,
+            "mapped": stats::mapped::read()?,
+            "retained": stats::retained::read()?,
+        }))
+    };
+    match read() {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => {
+            tracing::error!("reading the allocator's counters: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
 pub fn router(state: AppState) -> axum::Router {
     axum::Router::new()
         .route("/bench/company-id/{domain}", get(company_id))
@@ -73,5 +100,6 @@ pub fn router(state: AppState) -> axum::Router {
         .route("/bench/bare/policy/{id}", get(bare_policy))
         .route("/bench/bare/send/{id}", post(bare_send))
         .route("/bench/argon2", get(argon2_timings))
+        .route("/bench/memory", get(memory))
         .with_state(state)
 }
