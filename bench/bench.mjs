@@ -563,8 +563,10 @@ async function measure(label, databaseUrl) {
     row(`[${label}] RSS after ${Math.round(served / 1000)}k requests against after the first ${Math.round(warmServed / 1000)}k, MB`, f1(warmRss / 1024), f1(afterRss / 1024), signedPct(afterRss / warmRss - 1), 'info', true);
     // Of that, what the allocator holds: the program's live objects, and the pages around them.
     const mb = (b) => f1(b / 1048576);
-    row(`[${label}] the allocator's objects in use, MB`, mb(idleHeap.allocated), mb(afterHeap.allocated), `${afterHeap.allocated >= idleHeap.allocated ? '+' : ''}${mb(afterHeap.allocated - idleHeap.allocated)} MB`, 'info', true);
-    row(`[${label}] the allocator's resident pages, MB`, mb(idleHeap.resident), mb(afterHeap.resident), `${afterHeap.resident >= idleHeap.resident ? '+' : ''}${mb(afterHeap.resident - idleHeap.resident)} MB`, 'info', true);
+    for (const [what, key] of [['objects in use', 'allocated'], ['resident pages', 'resident']]) {
+      const [idle, after] = [idleHeap[key], afterHeap[key]];
+      row(`[${label}] the allocator's ${what}, MB`, mb(idle), mb(after), `${after >= idle ? '+' : ''}${mb(after - idle)} MB`, 'info', true);
+    }
 
     if (label === 'SQLite') {
       const { times, files } = await hydrationTimes(base, admin);
