@@ -49,6 +49,19 @@ export function expectOnlyRefusedFetches(errors: string[]) {
   errors.length = 0;
 }
 
+/**
+ * The paths of the wasm files the page fetches from now on, as they arrive (a refused fetch never
+ * does), in a list that grows.
+ */
+export function wasmArrivals(page: Page): string[] {
+  const wasm: string[] = [];
+  page.on('requestfinished', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/pkg/') && path.endsWith('.wasm')) wasm.push(path);
+  });
+  return wasm;
+}
+
 /** Waits until the wasm has hydrated the page. */
 export async function hydrated(page: Page): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);

@@ -1,4 +1,4 @@
-import { test, expect, signIn, hydrated, createCompany, openMenu, isPhone } from './fixtures';
+import { test, expect, signIn, hydrated, createCompany, openMenu, isPhone, expectOnlyRefusedFetches, wasmArrivals } from './fixtures';
 import type { Page, Locator } from '@playwright/test';
 
 function field(page: Page, id: string): Locator {
@@ -227,6 +227,49 @@ test('security levels: Non-business cannot be used alone; renamed levels show th
   await expect(restricted.locator('.value')).toContainText('Expires after: 1 week');
   await page.goto('/audit');
   await expect(page.getByRole('cell').filter({ hasText: /^Restricted \(Internal only\)$/ })).toBeVisible();
+});
+
+test('the Security level tab is drawn when first opened, with its code fetched then', async ({ page, consoleErrors }) => {
+  const wasm = wasmArrivals(page);
+  await signIn(page, 'security_admin', { next: '/security/mail' });
+  await hydrated(page);
+  await expect(field(page, 'restricted_level')).toHaveCount(0);
+  const loadedWithThePage = wasm.length;
+
+  // The connection drops: the tab says its part could not be loaded, and the page keeps working.
+  let refused = 0;
+  await page.route(/\/pkg\/.*\.wasm$/, (route) => {
+    refused += 1;
+    return route.abort('internetdisconnected');
+  });
+  const levels = page.getByRole('tab', { name: 'Security level' });
+  await levels.click();
+  const panel = page.getByRole('tabpanel', { name: 'Security level' });
+  const failed = panel.getByRole('alert').filter({ hasText: 'This part of the page could not be loaded' });
+  await expect(failed).toBeVisible();
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect(field(page, 'mail_backup').locator('.value')).toHaveText('ON');
+  // Opening the tab again tries again.
+  const refusedBefore = refused;
+  await levels.click();
+  await expect(failed).toBeVisible();
+  await expect.poll(() => refused).toBeGreaterThan(refusedBefore);
+
+  // Back online: "Try again" draws the levels, from code that came with the tab, not the page.
+  await page.unroute(/\/pkg\/.*\.wasm$/);
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(field(page, 'restricted_level').getByRole('heading')).toHaveText('Restricted');
+  await expect(failed).toHaveCount(0);
+  expect(wasm.length).toBeGreaterThan(loadedWithThePage);
+
+  // Switching tabs keeps it drawn, without fetching again.
+  const fetched = wasm.length;
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect(field(page, 'restricted_level')).toBeHidden();
+  await levels.click();
+  await expect(field(page, 'restricted_level')).toBeVisible();
+  expect(wasm.length).toBe(fetched);
+  expectOnlyRefusedFetches(consoleErrors);
 });
 
 test('an Auditor sees the values but no Edit buttons', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { test, expect, signIn, createCompany, hydrated, expectOnlyRefusedFetches } from './fixtures';
+import { test, expect, signIn, createCompany, hydrated, expectOnlyRefusedFetches, wasmArrivals } from './fixtures';
 import type { Page } from '@playwright/test';
 
 function preview(page: Page) {
@@ -15,11 +15,7 @@ async function openPreview(page: Page) {
 }
 
 test('the preview opens on request, and its code comes with it, not with the page', async ({ page }) => {
-  const wasm: string[] = [];
-  page.on('request', (r) => {
-    const path = new URL(r.url()).pathname;
-    if (path.startsWith('/pkg/') && path.endsWith('.wasm')) wasm.push(path);
-  });
+  const wasm = wasmArrivals(page);
   await signIn(page, 'super_admin', { next: '/security/mail' });
   await hydrated(page);
   const p = preview(page);

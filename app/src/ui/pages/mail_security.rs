@@ -17,6 +17,7 @@ use crate::domain::policy::{
 };
 use crate::domain::security_level::LevelKind;
 use crate::domain::warning_text::Device;
+use crate::ui::on_demand::{on_demand, on_demand_code};
 use crate::ui::settings::{Confirm, FieldRow, Form, Opt, SettingsFrame, choice_editor};
 
 const ALLOW: &[Opt] = &[
@@ -120,7 +121,12 @@ fn MailSecurityForm() -> impl IntoView {
                 aria-labelledby="tab-levels"
                 hidden=move || tab.get() != Tab::Levels
             >
-                {view! { <LevelsTab form /> }.into_any()}
+                {on_demand(
+                    Signal::derive(move || tab.get() == Tab::Levels),
+                    form,
+                    levels_tab_code,
+                    Some("Loading the security levels…"),
+                )}
             </div>
             {view! { <PreviewSection form /> }.into_any()}
         </SettingsFrame>
@@ -360,6 +366,11 @@ fn PopupEditor(form: Form, dialog: RwSignal<Option<Device>>) -> impl IntoView {
         </Show>
     }
 }
+
+// The tab's code is fetched when it is first opened: the page opens on "Settings", and the
+// levels are the rarer visit.
+on_demand_code!(levels_tab_code, Form, |form| view! { <LevelsTab form /> }
+    .into_any());
 
 #[component]
 fn LevelsTab(form: Form) -> impl IntoView {
