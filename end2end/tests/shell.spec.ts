@@ -250,6 +250,8 @@ test('a page whose main code cannot be fetched is loaded once more, then says so
 });
 
 test('a page with code of its own names that code in its head, so the browser fetches it with the page', async ({ page }) => {
+  const login = await (await page.request.get('/login')).text();
+  expect((login.match(/<link[^>]*>/g) ?? []).filter((l) => l.includes('rel="preload"') && /split_login_page[^"]*\.wasm"/.test(l))).toHaveLength(1);
   await signIn(page, 'super_admin');
   const html = await (await page.request.get('/audit')).text();
   const links = html.match(/<link[^>]*>/g) ?? [];

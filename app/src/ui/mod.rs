@@ -91,14 +91,13 @@ pub fn App() -> impl IntoView {
         <Title formatter=|text: String| {
             if text.is_empty() { "Admin console".to_string() } else { format!("{text} - Admin console") }
         } />
-        // Mail Security and the sign-in page are in the main part of the bundle, and with them
-        // the code the settings pages share; every other page loads its own code as a chunk
+        // Mail Security is in the main part of the bundle, and with it the code the settings
+        // pages share; every other page, sign-in included, loads its own code as a chunk
         // (`lazy_page!`). All pages lazy made Mail Security's first load 54 files whose shared
-        // code compressed worse and took longer to hydrate, and a lazy sign-in route was named
-        // for preloading on every page (bench/FINDINGS.md).
+        // code compressed worse and took longer to hydrate (bench/FINDINGS.md).
         <Router>
             <Routes fallback=|| view! { <pages::NotFound /> }>
-                <Route path=path!("/login") view=login::LoginPage />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} />
                 <ParentRoute path=path!("") view=layout::AdminShell>
                     <Route path=path!("") view={Lazy::<HomeRoute>::new()} />
                     <Route path=path!("security/mail") view=pages::MailSecurityPage />
@@ -184,6 +183,7 @@ macro_rules! lazy_page {
     };
 }
 
+lazy_page!(LoginRoute, login_page, view! { <login::LoginPage /> });
 lazy_page!(HomeRoute, home_page, view! { <pages::HomePage /> });
 lazy_page!(
     NetworkRoute,

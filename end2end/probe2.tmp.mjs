@@ -1,0 +1,16 @@
+import { chromium } from '@playwright/test';
+const base = 'http://127.0.0.1:3188';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const ctx = await browser.newContext();
+const page = await ctx.newPage();
+await page.goto(base + '/login?next=/security/mail');
+await page.waitForSelector('body[data-hydrated="true"]');
+await page.getByLabel('Email').fill('super-admin@acme.example');
+await page.getByLabel('Password').fill('end to end test password');
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.waitForURL((u) => u.pathname === '/security/mail');
+console.log('url', page.url());
+const c = await ctx.cookies();
+console.log(JSON.stringify(c));
+console.log(c.map((x) => `${x.name}=${x.value}`).join('; '));
+await browser.close();
