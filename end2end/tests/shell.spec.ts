@@ -19,6 +19,24 @@ test('an admin signs in, sees the shell, stays signed in across a reload, and si
   await expect(page).toHaveURL(/\/login\?next=\/security\/mail/);
 });
 
+test('signing out works on a page that is not live (its code could not be fetched)', async ({ page, consoleErrors }) => {
+  await signIn(page, 'super_admin');
+  await page.route(/\/pkg\/.*\.wasm$/, (route) => route.abort('internetdisconnected'));
+  await page.goto('/security/mail');
+  await expect(page.getByText('could not be fully loaded')).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+
+  expectOnlyRefusedFetches(consoleErrors);
+
+  // The button posts its form to the server, which ends the session and sends the browser back.
+  await page.unroute(/\/pkg\/.*\.wasm$/);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login\?next=\/security\/mail/);
+  await hydrated(page);
+  await page.goto('/security/mail');
+  await expect(page).toHaveURL(/\/login\?next=\/security\/mail/);
+});
+
 test('a wrong password shows one generic message and stays on the sign-in page', async ({ page }) => {
   await page.goto('/login');
   await hydrated(page);

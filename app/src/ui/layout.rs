@@ -112,6 +112,7 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
     on_cleanup(move || keys.remove());
 
     let sign_out = ServerAction::<SignOut>::new();
+    let sign_out_url = <SignOut as server_fn::ServerFn>::url();
     Effect::new(move || {
         if sign_out.value().get().is_some() {
             // No unsaved edits stay behind in this browser.
@@ -176,9 +177,22 @@ fn ShellFrame(admin: AdminView) -> impl IntoView {
                     <span class="admin-name">{admin.display_name.clone()}</span>
                     <span class="admin-role">{admin.role.label()}</span>
                     <a class="account-link" href="/account/two-step">"Two-step verification"</a>
-                    <ActionForm action=sign_out attr:class="sign-out">
+                    // A plain form posting to the server function, which works before the page
+                    // is live too; once live, the submit goes through the action instead. (Not an
+                    // `ActionForm`, which reads the form's fields back into the call's arguments
+                    // with a query-string parser: a call without arguments needs none, and every
+                    // page's first load would carry it.)
+                    <form
+                        class="sign-out"
+                        method="post"
+                        action=sign_out_url
+                        on:submit=move |e| {
+                            e.prevent_default();
+                            sign_out.dispatch(SignOut {});
+                        }
+                    >
                         <button type="submit">"Sign out"</button>
-                    </ActionForm>
+                    </form>
                 </div>
             </header>
             <div

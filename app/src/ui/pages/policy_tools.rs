@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::policy_file::{ImportPreview, apply_policy_import};
+use crate::api::policy_file::{ImportPreview, apply_policy_import, preview_policy_import};
 use crate::ui::nav::hard_navigate;
 use crate::ui::on_demand::{on_demand, on_demand_code};
 
@@ -22,6 +22,8 @@ async fn read_file(input: web_sys::HtmlInputElement) -> Option<String> {
 /// The state of an import, shared by the buttons and the dialog.
 #[derive(Clone, Copy)]
 struct Import {
+    /// A chosen file's text that the server has not read yet.
+    chosen: RwSignal<Option<String>>,
     /// The chosen file's text, sent again with the changes to apply.
     text: RwSignal<Option<String>>,
     /// The server's reading of the file, field by field.
@@ -34,6 +36,21 @@ impl Import {
     fn close(self) {
         self.preview.set(None);
         self.text.set(None);
+    }
+
+    /// Has the server read a chosen file, for the dialog to show what importing it would change.
+    fn read_chosen(self, content: String) {
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            match preview_policy_import(content.clone()).await {
+                Ok(p) => {
+                    self.text.set(Some(content));
+                    self.preview.set(Some(p));
+                }
+                Err(e) => self.problem.set(Some(e.to_string())),
+            }
+            self.busy.set(false);
+        });
     }
 
     fn apply(self) {
@@ -58,6 +75,7 @@ impl Import {
 #[component]
 pub fn PolicyTools() -> impl IntoView {
     let import = Import {
+        chosen: RwSignal::new(None),
         text: RwSignal::new(None),
         preview: RwSignal::new(None),
         problem: RwSignal::new(None),
@@ -67,26 +85,22 @@ pub fn PolicyTools() -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             let input: web_sys::HtmlInputElement = event_target(&_ev);
-            use crate::api::policy_file::preview_policy_import;
             leptos::task::spawn_local(async move {
                 let Some(content) = read_file(input).await else {
                     return;
                 };
                 import.problem.set(None);
-                import.busy.set(true);
-                match preview_policy_import(content.clone()).await {
-                    Ok(p) => {
-                        import.text.set(Some(content));
-                        import.preview.set(Some(p));
-                    }
-                    Err(e) => import.problem.set(Some(e.to_string())),
-                }
-                import.busy.set(false);
+                import.chosen.set(Some(content));
             });
         }
     };
-    // The dialog's code is fetched while the server reads the file.
-    let wanted = Signal::derive(move || import.busy.get() || import.preview.with(Option::is_some));
+    // A chosen file brings the dialog's code, which has the server read the file and shows what
+    // it would change (so the call and its answer's reading are not in the page's first load).
+    let wanted = Signal::derive(move || {
+        import.chosen.with(Option::is_some)
+            || import.busy.get()
+            || import.preview.with(Option::is_some)
+    });
     view! {
         <div class="policy-tools">
             <a class="button" href="/policy/export.json" download>"Export policy"</a>
@@ -106,7 +120,18 @@ on_demand_code!(import_dialog_code, Import, |import| {
 
 #[component]
 fn ImportDialog(import: Import) -> impl IntoView {
-    let Import { preview, busy, .. } = import;
+    let Import {
+        chosen,
+        preview,
+        busy,
+        ..
+    } = import;
+    Effect::new(move || {
+        if let Some(content) = chosen.get() {
+            chosen.set(None);
+            import.read_chosen(content);
+        }
+    });
     let close = move || import.close();
     let apply = move || import.apply();
     view! {
