@@ -1,8 +1,8 @@
 //! Parts of a page that only run once the admin opens them (Mail Security's "Security level" tab;
 //! the member preview; the warning-text, import and re-sign-in dialogs; the list of conflicting
-//! changes). In the release build (`split`)
-//! the code that draws each of them is a chunk of its own, which the browser fetches the first
-//! time the part is opened, so a page's first load does not carry it; the server never draws them.
+//! changes). In the release build (`split`) the code that draws each of them is a chunk of its
+//! own, which the browser fetches the first time the part is opened, so a page's first load does
+//! not carry it; the server never draws them.
 //! Without `split` (e.g. `cargo leptos watch`) the code is in the one bundle and is there at once.
 //!
 //! A chunk that cannot be fetched (the connection dropped, the server was replaced by a newer

@@ -369,8 +369,9 @@ fn PopupEditor(form: Form, dialog: RwSignal<Option<Device>>) -> impl IntoView {
 
 // The tab's code is fetched when it is first opened: the page opens on "Settings", and the
 // levels are the rarer visit.
-on_demand_code!(levels_tab_code, Form, |form| view! { <LevelsTab form /> }
-    .into_any());
+on_demand_code!(levels_tab_code, Form, |form| {
+    view! { <LevelsTab form /> }.into_any()
+});
 
 #[component]
 fn LevelsTab(form: Form) -> impl IntoView {
