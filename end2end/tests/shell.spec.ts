@@ -268,12 +268,14 @@ test('a page whose main code cannot be fetched is loaded once more, then says so
 });
 
 test('a page with code of its own names that code in its head, so the browser fetches it with the page', async ({ page }) => {
-  const login = await (await page.request.get('/login')).text();
-  expect((login.match(/<link[^>]*>/g) ?? []).filter((l) => l.includes('rel="preload"') && /split_login_page[^"]*\.wasm"/.test(l))).toHaveLength(1);
+  // The `<link rel="preload">` tags of the page at `path` that name the chunk `chunk`.
+  const preloadsOf = async (path: string, chunk: string) => {
+    const links = (await (await page.request.get(path)).text()).match(/<link[^>]*>/g) ?? [];
+    return links.filter((l) => l.includes('rel="preload"') && new RegExp(`${chunk}[^"]*\\.wasm"`).test(l));
+  };
+  expect(await preloadsOf('/login', 'split_login_page')).toHaveLength(1);
   await signIn(page, 'super_admin');
-  const html = await (await page.request.get('/audit')).text();
-  const links = html.match(/<link[^>]*>/g) ?? [];
-  expect(links.filter((l) => l.includes('rel="preload"') && /split_audit_log_page[^"]*\.wasm"/.test(l))).toHaveLength(1);
+  expect(await preloadsOf('/audit', 'split_audit_log_page')).toHaveLength(1);
   // Mail Security's code is in the main part: it names no chunk.
   const mail = await (await page.request.get('/security/mail')).text();
   expect(mail).not.toMatch(/split_[a-z_]+\.wasm/);
