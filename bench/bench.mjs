@@ -450,7 +450,8 @@ function row(metric, baseline, value, ratio, budget, pass) {
   rows.push({ metric, baseline, value, ratio, budget, pass });
 }
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : 'n/a');
-const signedPct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(0)}%`;
+// One decimal: a rise of 10.04 % against a budget of +10 % must not print as "+10%" beside FAIL.
+const signedPct = (x) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
 
 /// The wasm bundle rows: what the Mail Security page loaded in the browser, against the empty
