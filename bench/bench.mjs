@@ -594,7 +594,7 @@ async function measure(label, databaseUrl) {
     row(`[${label}] RSS after ${Math.round(served / 1000)}k requests against after the first ${Math.round(warmServed / 1000)}k, MB`, f1(warmRss / 1024), f1(endRss / 1024), signedPct(endRss / warmRss - 1), 'info', true);
     // Of that, what the allocator holds: the program's live objects, and the pages around them.
     const mb = (b) => f1(b / 1048576);
-    for (const [what, key] of [['objects in use', 'allocated'], ['resident pages', 'resident']]) {
+    for (const [what, key] of [['objects in use', 'allocated'], ['resident pages', 'resident'], ['thread caches', 'tcache']]) {
       const [idle, after] = [idleHeap[key], afterHeap[key]];
       row(`[${label}] the allocator's ${what}, MB`, mb(idle), mb(after), `${after >= idle ? '+' : ''}${mb(after - idle)} MB`, 'info', true);
     }

@@ -68,13 +68,15 @@ async fn argon2_timings(State(state): State<AppState>) -> Response {
 
 /// What the allocator holds, in bytes: in use by the program (`allocated`), in pages with objects
 /// in use (`active`), resident (its pages in memory, its own metadata included), mapped, and kept
-/// unmapped for reuse (`retained`). For the memory rows, which tell the program's live data from
+/// unmapped for reuse (`retained`), and what the threads' caches hold (`tcache`). For the memory rows, which tell the program's live data from
 /// the pages the allocator keeps around it.
 async fn memory() -> Response {
-    use tikv_jemalloc_ctl::{epoch, stats};
+    use tikv_jemalloc_ctl::{Access, AsName, epoch, stats};
     let read = || -> Result<serde_json::Value, tikv_jemalloc_ctl::Error> {
         // The counters are a snapshot taken at each new epoch.
         epoch::advance()?;
+        // Arena index 4096 is jemalloc's "all arenas merged".
+        let tcache: usize = b"stats.arenas.4096.tcache_bytes\0"[..].name().read()?;
         Ok(serde_json::json!({
             "allocated": stats::allocated::read()?,
             "active": stats::active::read()?,
@@ -82,6 +84,7 @@ async fn memory() -> Response {
             "resident": stats::resident::read()?,
             "mapped": stats::mapped::read()?,
             "retained": stats::retained::read()?,
+            "tcache": tcache,
         }))
     };
     match read() {
