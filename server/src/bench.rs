@@ -68,8 +68,8 @@ async fn argon2_timings(State(state): State<AppState>) -> Response {
 
 /// What the allocator holds, in bytes: in use by the program (`allocated`), in pages with objects
 /// in use (`active`), resident (its pages in memory, its own metadata included), mapped, and kept
-/// unmapped for reuse (`retained`), and what the threads' caches hold (`tcache`). For the memory rows, which tell the program's live data from
-/// the pages the allocator keeps around it.
+/// unmapped for reuse (`retained`), and what the threads' caches hold (`tcache`). For the memory
+/// rows, which tell the program's live data from the pages the allocator keeps around it.
 async fn memory() -> Response {
     use tikv_jemalloc_ctl::{Access, AsName, epoch, stats};
     let read = || -> Result<serde_json::Value, tikv_jemalloc_ctl::Error> {
