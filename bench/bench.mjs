@@ -468,7 +468,7 @@ async function measure(label, databaseUrl) {
   const { child, base } = await startServer(databaseUrl);
   try {
     // The first read of the allocator's counters runs code and sets up statistics of jemalloc's
-    // that nothing else in the server touches (about 0.15 MB of program code alone). Read once
+    // that nothing else in the server touches (about 0.14 MB of program code alone). Read once
     // before the idle figure, so that this measuring of the benchmark's own is in both figures
     // instead of counting as the server's growth.
     await allocatorCounters(base);
