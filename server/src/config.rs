@@ -93,7 +93,7 @@ pub struct Config {
     )]
     pub signin_after_failures_wait_ms: u64,
 
-    /// Database connections in the pool. Default: 4 on SQLite; on Postgres twice the cores, at
+    /// Database connections in the pool. Default: 3 on SQLite; on Postgres twice the cores, at
     /// least 4 (`app::backend::db::default_pool_size`).
     #[arg(long, env = "DB_MAX_CONNECTIONS", global = true)]
     pub db_max_connections: Option<u32>,

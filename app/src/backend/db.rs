@@ -15,15 +15,16 @@ pub fn is_sqlite(url: &str) -> bool {
     url.starts_with("sqlite:")
 }
 
-/// The pool size for `url` unless configured: 4 on SQLite (one writer at a time, and each
-/// connection is a thread with its own caches); on Postgres twice the cores this process may use,
+/// The pool size for `url` unless configured: 3 on SQLite (one writer at a time, and each
+/// connection is a thread whose queries keep about 300 kB in the C library's allocator; 3 instead
+/// of 4 kept 0.3 to 0.6 MB less after the benchmark's load at the same throughput); on Postgres twice the cores this process may use,
 /// and at least 4. The console's queries are short, so connections beyond what the cores can run
 /// only queue inside the database server: on 2 cores with the database beside the console, 4
 /// connections instead of 10 brought the page's p99 at 32 connections from 22 to 19 ms and the
 /// saves' from 4.6-5.0 to 4.2 ms (bench/FINDINGS.md).
 pub fn default_pool_size(url: &str) -> u32 {
     if is_sqlite(url) {
-        return 4;
+        return 3;
     }
     postgres_pool_size(std::thread::available_parallelism().map_or(2, |n| n.get()))
 }
@@ -176,7 +177,7 @@ mod tests {
 
     #[test]
     fn pools_are_sized_for_the_database() {
-        assert_eq!(default_pool_size("sqlite://data/console.db?mode=rwc"), 4);
+        assert_eq!(default_pool_size("sqlite://data/console.db?mode=rwc"), 3);
         assert!(default_pool_size("postgres://localhost/console") >= 4);
         assert_eq!(postgres_pool_size(1), 4);
         assert_eq!(postgres_pool_size(2), 4);
