@@ -18,10 +18,10 @@ pub fn is_sqlite(url: &str) -> bool {
 /// The pool size for `url` unless configured: 3 on SQLite (one writer at a time, and each
 /// connection is a thread whose queries keep about 300 kB in the C library's allocator; 3 instead
 /// of 4 kept 0.1 to 0.6 MB less after the benchmark's load at the same throughput); on Postgres
-/// twice the cores this process may use, and at least 4. The console's queries are short, so connections beyond what the cores can run
-/// only queue inside the database server: on 2 cores with the database beside the console, 4
-/// connections instead of 10 brought the page's p99 at 32 connections from 22 to 19 ms and the
-/// saves' from 4.6-5.0 to 4.2 ms (bench/FINDINGS.md).
+/// twice the cores this process may use, and at least 4. The console's queries are short, so
+/// connections beyond what the cores can run only queue inside the database server: on 2 cores
+/// with the database beside the console, 4 connections instead of 10 brought the page's p99 at
+/// 32 connections from 22 to 19 ms and the saves' from 4.6-5.0 to 4.2 ms (bench/FINDINGS.md).
 pub fn default_pool_size(url: &str) -> u32 {
     if is_sqlite(url) {
         return 3;
